@@ -1,0 +1,48 @@
+# concbench front door.
+#
+#   make          install missing Debian packages, configure and build
+#   make test     the same, then run the ctest suite
+#   make bench    the same, then run the benchmark matrix and draw the charts
+#
+# Everything the project needs comes from Debian packages; `deps` installs
+# what is missing (apt-get, with sudo only when not root).
+
+BUILD      ?= build
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_ARGS ?=
+
+PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
+           libevent-dev libxxhash-dev hyperfine gnuplot-nox wrk curl jq
+
+.PHONY: all deps build test test-asan test-tsan bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh $(PACKAGES)
+
+$(BUILD)/CMakeCache.txt: | deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS)
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# Sanitizer suites: separate build trees so the main build stays optimised.
+test-asan: deps
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCONCBENCH_SANITIZE=address
+	cmake --build build-asan -j $(JOBS)
+	cd build-asan && ctest --output-on-failure -j $(JOBS) -LE slow
+
+test-tsan: deps
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCONCBENCH_SANITIZE=thread
+	cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && ctest --output-on-failure -j $(JOBS) -LE slow
+
+bench: build
+	scripts/bench.sh
+
+clean:
+	rm -rf $(BUILD) build-asan build-tsan

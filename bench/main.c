@@ -1,0 +1,54 @@
+/*
+ * main.c: the concbench executable: process-wide set-up and the subcommand
+ * table.
+ *
+ * curl_global_init() runs here, once, before any thread or fork; SIGPIPE is
+ * ignored so a peer closing a socket or pipe is an error code, not a death.
+ */
+#include "cli.h"
+
+#include <curl/curl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct command {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *summary;
+} commands[] = {
+    {"run",   cmd_run,   "run one workload with one strategy and report the measurement"},
+    {"serve", cmd_serve, "the fixture HTTP server: deterministic files, delays, an index"},
+    {"list",  cmd_list,  "list the strategies and workloads"},
+    {NULL, NULL, NULL},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: concbench <command> [options]\n\ncommands:\n");
+    for (const struct command *c = commands; c->name; c++)
+        fprintf(f, "  %-7s %s\n", c->name, c->summary);
+    fprintf(f, "\n'concbench <command> --help' describes each command.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage(stderr), EXIT_USAGE;
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0)
+        return usage(stdout), 0;
+
+    for (const struct command *c = commands; c->name; c++) {
+        if (strcmp(argv[1], c->name) != 0)
+            continue;
+        signal(SIGPIPE, SIG_IGN);
+        if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+            return usage_error("unable to initialise libcurl");
+        int rc = c->fn(argc - 1, argv + 1);
+        curl_global_cleanup();
+        return rc;
+    }
+    usage_error("unknown command '%s' (try 'concbench --help')", argv[1]);
+    return EXIT_USAGE;
+}

@@ -1,0 +1,269 @@
+/*
+ * run.c: `concbench run` and `concbench list`.
+ *
+ * run sets up one workload, hands it to one strategy, times the strategy's
+ * run() with the monotonic clock and getrusage (children included), merges
+ * and verifies the results, and prints either a short human summary or one
+ * JSON object. Only the strategy's run() is inside the timed region: set-up
+ * (fetching the index, materialising the array) and reporting are not.
+ */
+#include "cli.h"
+
+#include "clock.h"
+#include "strategy.h"
+#include "sysinfo.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <event2/event.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_WORKERS 4096
+
+static void run_help(FILE *f)
+{
+    fprintf(f,
+        "usage: concbench run --workload io|cpu --strategy NAME [options]\n"
+        "\n"
+        "Run every task of a workload once with one concurrency strategy, verify the\n"
+        "result, and report wall time, CPU time, peak memory and context switches.\n"
+        "\n"
+        "  --workload NAME     io or cpu (see 'concbench list')\n"
+        "  --strategy NAME     sequential, threads, procs or eventloop\n"
+        "  --workers N         threads / processes / transfers in flight (default: cores)\n"
+        "  --json              print one JSON object instead of the summary\n"
+        "\n"
+        "io workload:\n"
+        "  --url URL           index JSON or URL list to download first\n"
+        "  --links FILE        the same, from a file\n"
+        "  --out DIR           where to save the files (default: downloads)\n"
+        "\n"
+        "cpu workload:\n"
+        "  --kernel sum|heavy  memory-bound sum or compute-bound LCG rounds (default heavy)\n"
+        "  --n N               array elements (default 16777216)\n"
+        "  --chunk N           elements per task (default 65536)\n"
+        "  --work K            LCG rounds per element for heavy (default 100)\n"
+        "\n"
+        "Exit status: 0 all tasks succeeded and verified, 1 some did not,\n"
+        "2 usage or setup error.\n");
+}
+
+int cmd_list(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: concbench list\n\nName every strategy and workload with a one-line "
+               "summary.\n");
+        return 0;
+    }
+    if (argc > 1)
+        return usage_error("list: unexpected argument '%s'", argv[1]);
+    printf("strategies:\n");
+    for (size_t i = 0; strategies[i]; i++)
+        printf("  %-11s %s\n", strategies[i]->name, strategies[i]->summary);
+    printf("workloads:\n");
+    for (size_t i = 0; workloads[i]; i++)
+        printf("  %-11s %s\n", workloads[i]->name, workloads[i]->summary);
+    return 0;
+}
+
+struct run_args {
+    const struct workload *wl;
+    const struct strategy *st;
+    unsigned               workers;
+    int                    json;
+    struct wl_options      wo;
+};
+
+static int parse_run(int argc, char **argv, struct run_args *a)
+{
+    enum { O_WORKLOAD = 256, O_STRATEGY, O_WORKERS, O_JSON, O_URL, O_LINKS, O_OUT, O_N,
+           O_CHUNK, O_KERNEL, O_WORK, O_HELP };
+    static const struct option longopts[] = {
+        {"workload", required_argument, NULL, O_WORKLOAD},
+        {"strategy", required_argument, NULL, O_STRATEGY},
+        {"workers",  required_argument, NULL, O_WORKERS},
+        {"json",     no_argument,       NULL, O_JSON},
+        {"url",      required_argument, NULL, O_URL},
+        {"links",    required_argument, NULL, O_LINKS},
+        {"out",      required_argument, NULL, O_OUT},
+        {"n",        required_argument, NULL, O_N},
+        {"chunk",    required_argument, NULL, O_CHUNK},
+        {"kernel",   required_argument, NULL, O_KERNEL},
+        {"work",     required_argument, NULL, O_WORK},
+        {"help",     no_argument,       NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    uint64_t v;
+    int c;
+    a->workers = (unsigned)sysinfo_cores();
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_WORKLOAD:
+            if ((a->wl = workload_find(optarg)) == NULL)
+                return usage_error("unknown workload '%s' (see 'concbench list')", optarg);
+            break;
+        case O_STRATEGY:
+            if ((a->st = strategy_find(optarg)) == NULL)
+                return usage_error("unknown strategy '%s' (see 'concbench list')", optarg);
+            break;
+        case O_WORKERS:
+            if (opt_u64("--workers", optarg, 1, MAX_WORKERS, &v) != 0)
+                return EXIT_USAGE;
+            a->workers = (unsigned)v;
+            break;
+        case O_JSON:  a->json = 1; break;
+        case O_URL:   a->wo.url = optarg; break;
+        case O_LINKS: a->wo.links_path = optarg; break;
+        case O_OUT:
+            if (optarg[0] == '\0')
+                return usage_error("--out: empty directory name");
+            a->wo.out_dir = optarg;
+            break;
+        case O_N:
+            if (opt_u64("--n", optarg, 1, UINT64_MAX, &a->wo.n) != 0)
+                return EXIT_USAGE;
+            break;
+        case O_CHUNK:
+            if (opt_u64("--chunk", optarg, 1, UINT64_MAX, &a->wo.chunk) != 0)
+                return EXIT_USAGE;
+            break;
+        case O_WORK:
+            if (opt_u64("--work", optarg, 1, 1000000, &a->wo.work) != 0)
+                return EXIT_USAGE;
+            break;
+        case O_KERNEL:
+            if (strcmp(optarg, "sum") != 0 && strcmp(optarg, "heavy") != 0)
+                return usage_error("--kernel: '%s' is not sum or heavy", optarg);
+            a->wo.kernel = optarg;
+            break;
+        case 'h':
+        case O_HELP:
+            run_help(stdout);
+            return -1;
+        default:
+            if (optopt >= O_WORKLOAD)
+                return usage_error("run: option '%s' needs a value", argv[optind - 1]);
+            return usage_error("run: unknown option '%s' (try --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error("run: unexpected argument '%s'", argv[optind]);
+    if (a->wl == NULL)
+        return usage_error("run: --workload is required (io or cpu)");
+    if (a->st == NULL)
+        return usage_error("run: --strategy is required (see 'concbench list')");
+    if (a->st->max_workers && a->workers > a->st->max_workers)
+        a->workers = a->st->max_workers;
+    return 0;
+}
+
+static void print_summary(const struct run_args *a, const struct run_report *rep, double wall_s,
+                          const struct usage *u)
+{
+    printf("%s / %s, %u worker%s: %zu tasks, %zu ok, %zu failed in %.3f s\n", a->wl->name,
+           a->st->name, a->workers, a->workers == 1 ? "" : "s", rep->tasks, rep->ok, rep->failed,
+           wall_s);
+    printf("  %s\n", rep->detail);
+    printf("  cpu %.3f s user + %.3f s sys, peak rss %ld KiB, %ld voluntary / %ld involuntary "
+           "context switches\n",
+           ns_to_s(u->user_ns), ns_to_s(u->sys_ns), u->max_rss_kb, u->ctx_voluntary,
+           u->ctx_involuntary);
+    if (rep->failed) {
+        printf("  errors:");
+        for (int e = 1; e < FETCH_ERR__COUNT; e++)
+            if (rep->errors[e])
+                printf(" %s %zu", fetch_err_name(e), rep->errors[e]);
+        printf("\n");
+    }
+}
+
+static cJSON *result_json(const struct run_args *a, const struct run_report *rep, double wall_s,
+                          const struct usage *u)
+{
+    cJSON *j = cJSON_CreateObject();
+    cJSON_AddStringToObject(j, "strategy", a->st->name);
+    cJSON_AddStringToObject(j, "workload", a->wl->name);
+    cJSON_AddNumberToObject(j, "workers", a->workers);
+    cJSON_AddNumberToObject(j, "tasks", (double)rep->tasks);
+    cJSON_AddNumberToObject(j, "ok", (double)rep->ok);
+    cJSON_AddNumberToObject(j, "failed", (double)rep->failed);
+    cJSON_AddNumberToObject(j, "bytes", (double)rep->bytes);
+    cJSON_AddBoolToObject(j, "verified", rep->verified);
+    cJSON_AddNumberToObject(j, "wall_s", wall_s);
+    cJSON_AddNumberToObject(j, "user_s", ns_to_s(u->user_ns));
+    cJSON_AddNumberToObject(j, "sys_s", ns_to_s(u->sys_ns));
+    cJSON_AddNumberToObject(j, "max_rss_kb", (double)u->max_rss_kb);
+    cJSON_AddNumberToObject(j, "ctx_voluntary", (double)u->ctx_voluntary);
+    cJSON_AddNumberToObject(j, "ctx_involuntary", (double)u->ctx_involuntary);
+    cJSON *errs = cJSON_AddObjectToObject(j, "errors");
+    for (int e = 1; e < FETCH_ERR__COUNT; e++)
+        cJSON_AddNumberToObject(errs, fetch_err_name(e), (double)rep->errors[e]);
+    cJSON_AddStringToObject(j, "limits", a->st->limits);
+    cJSON_AddStringToObject(j, "clock", "CLOCK_MONOTONIC");
+    cJSON_AddStringToObject(j, "detail", rep->detail);
+    return j;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    struct run_args a = {0};
+    int rc = parse_run(argc, argv, &a);
+    if (rc != 0)
+        return rc < 0 ? 0 : rc;
+    raise_nofile_limit();
+
+    char err[512] = "";
+    void *ctx = NULL;
+    if (a.wl->setup(&a.wo, &ctx, err, sizeof(err)) != 0)
+        return usage_error("%s", err);
+
+    size_t n = a.wl->count(ctx);
+    struct task_result *results = calloc(n ? n : 1, sizeof(*results));
+    if (results == NULL) {
+        a.wl->teardown(ctx);
+        return usage_error("out of memory for %zu results", n);
+    }
+
+    struct strategy_opts so = {.workers = a.workers};
+    struct usage u0, u1;
+    usage_snapshot(&u0);
+    uint64_t t0 = clock_ns();
+    rc = a.st->run(a.wl, ctx, &so, results, err, sizeof(err));
+    uint64_t t1 = clock_ns();
+    usage_snapshot(&u1);
+    if (rc != 0) {
+        free(results);
+        a.wl->teardown(ctx);
+        return usage_error("%s: %s", a.st->name, err);
+    }
+
+    struct usage du = usage_delta(&u0, &u1);
+    double wall_s = ns_to_s(t1 - t0);
+    struct run_report rep;
+    workload_tally(results, n, &rep);
+    cJSON *j = result_json(&a, &rep, wall_s, &du);
+    a.wl->report(ctx, results, n, &rep, j);
+    cJSON_ReplaceItemInObject(j, "verified", cJSON_CreateBool(rep.verified));
+    cJSON_ReplaceItemInObject(j, "detail", cJSON_CreateString(rep.detail));
+    cJSON *machine = cJSON_AddObjectToObject(j, "machine");
+    sysinfo_json(machine);
+    cJSON_AddStringToObject(machine, "libevent", event_get_version());
+
+    if (a.json) {
+        char *s = cJSON_PrintUnformatted(j);
+        if (s != NULL)
+            puts(s);
+        free(s);
+    } else {
+        print_summary(&a, &rep, wall_s, &du);
+    }
+    cJSON_Delete(j);
+    free(results);
+    a.wl->teardown(ctx);
+    return rep.verified ? 0 : EXIT_FAILED;
+}

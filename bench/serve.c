@@ -1,0 +1,422 @@
+/*
+ * serve.c: `concbench serve`, the fixture HTTP server.
+ *
+ * A server that is always there, offline, and never the bottleneck: libevent
+ * evhttp on one thread, file bodies generated in memory from a seed
+ * (common/fixture.c), an index JSON shaped like an image-gallery API, and a
+ * per-request delay implemented as a timer event, so thousands of delayed
+ * requests cost a timer each, not a sleeping thread each. Keep-alive is
+ * on (evhttp's default for HTTP/1.1) and the listen backlog is large.
+ *
+ *   GET /index.json     {"data":[{"id","link","size","checksum"}...]}
+ *   GET /files/NAME     the body of file NAME
+ *   anything else       404
+ *
+ * It is not a general web server: it reads nothing from disk and serves
+ * GET and HEAD only.
+ */
+#include "cli.h"
+
+#include "checksum.h"
+#include "fixture.h"
+#include "save.h"
+
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#define SERVE_BACKLOG   4096
+#define SERVE_MAX_FILES 100000
+
+struct file {
+    unsigned char *body;
+    size_t         len;
+};
+
+struct pending;
+
+struct server {
+    struct event_base *base;
+    struct evhttp     *http;
+    struct file       *files;
+    size_t             nfiles;
+    char              *index;
+    size_t             index_len;
+    uint64_t           seed;
+    unsigned           delay_ms;
+    unsigned           jitter_ms;
+    uint64_t           rng;       /* jitter draws: deterministic from the seed */
+    struct pending    *pending;   /* delayed replies not sent yet */
+    uint64_t           requests;
+};
+
+/* A reply waiting for its delay timer. */
+struct pending {
+    struct server         *srv;
+    struct evhttp_request *req;
+    struct event          *timer;
+    int                    status;
+    const void            *body;
+    size_t                 len;
+    struct pending        *prev, *next;
+};
+
+static const char not_found[] = "not found\n";
+
+static void reply_now(struct server *srv, struct evhttp_request *req, int status, const void *body,
+                      size_t len)
+{
+    struct evbuffer *out = evbuffer_new();
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    if (out == NULL) {
+        evhttp_send_error(req, 500, "out of memory");
+        return;
+    }
+    evhttp_add_header(h, "Content-Type",
+                      status == 200 && body != srv->index ? "application/octet-stream"
+                      : status == 200                    ? "application/json"
+                                                         : "text/plain");
+    evbuffer_add_reference(out, body, len, NULL, NULL); /* bodies outlive the reply */
+    evhttp_send_reply(req, status, status == 200 ? "OK" : "Not Found", out);
+    evbuffer_free(out);
+}
+
+static void pending_unlink(struct pending *p)
+{
+    if (p->prev)
+        p->prev->next = p->next;
+    else
+        p->srv->pending = p->next;
+    if (p->next)
+        p->next->prev = p->prev;
+}
+
+static void on_delay_done(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
+    (void)what;
+    struct pending *p = arg;
+    pending_unlink(p);
+    reply_now(p->srv, p->req, p->status, p->body, p->len);
+    event_free(p->timer);
+    free(p);
+}
+
+static uint64_t next_rand(uint64_t *s)
+{
+    uint64_t x = *s;
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    return *s = x;
+}
+
+/* Reply after the configured delay (+ jitter), or at once without one. */
+static void reply(struct server *srv, struct evhttp_request *req, int status, const void *body,
+                  size_t len)
+{
+    unsigned ms = srv->delay_ms;
+    if (srv->jitter_ms)
+        ms += (unsigned)(next_rand(&srv->rng) % (srv->jitter_ms + 1u));
+    if (ms == 0) {
+        reply_now(srv, req, status, body, len);
+        return;
+    }
+    struct pending *p = calloc(1, sizeof(*p));
+    if (p == NULL || (p->timer = evtimer_new(srv->base, on_delay_done, p)) == NULL) {
+        free(p);
+        evhttp_send_error(req, 500, "out of memory");
+        return;
+    }
+    p->srv = srv;
+    p->req = req;
+    p->status = status;
+    p->body = body;
+    p->len = len;
+    p->next = srv->pending;
+    if (p->next)
+        p->next->prev = p;
+    srv->pending = p;
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    evtimer_add(p->timer, &tv);
+}
+
+/* Send each reply whole and at once. bufferevents write at most 16 KiB per
+ * call by default, and with Nagle on, the tail of a larger body waits for
+ * the client's delayed ACK: 40 ms stalls that would swamp the delays the
+ * benchmark means to measure. */
+static void tune_connection(struct evhttp_request *req)
+{
+    struct evhttp_connection *conn = evhttp_request_get_connection(req);
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    if (bev == NULL)
+        return;
+    int one = 1;
+    setsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    bufferevent_set_max_single_write(bev, 1 << 20);
+}
+
+static void on_request(struct evhttp_request *req, void *arg)
+{
+    struct server *srv = arg;
+    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+    size_t i;
+    srv->requests++;
+    tune_connection(req);
+    if (path != NULL && strcmp(path, "/index.json") == 0)
+        reply(srv, req, 200, srv->index, srv->index_len);
+    else if (path != NULL && strncmp(path, "/files/", 7) == 0 &&
+             fixture_index(path + 7, srv->nfiles, &i) == 0)
+        reply(srv, req, 200, srv->files[i].body, srv->files[i].len);
+    else
+        reply(srv, req, 404, not_found, sizeof(not_found) - 1);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+    (void)sig;
+    (void)what;
+    event_base_loopexit(arg, NULL);
+}
+
+static int make_files(struct server *srv)
+{
+    srv->files = calloc(srv->nfiles, sizeof(*srv->files));
+    if (srv->files == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < srv->nfiles; i++) {
+        srv->files[i].len = fixture_size(srv->seed, i);
+        if ((srv->files[i].body = malloc(srv->files[i].len)) == NULL)
+            return -ENOMEM;
+        fixture_fill(srv->seed, i, srv->files[i].body);
+    }
+    return 0;
+}
+
+static int make_index(struct server *srv, unsigned port)
+{
+    cJSON *root = cJSON_CreateObject();
+    cJSON *data = cJSON_AddArrayToObject(root, "data");
+    for (size_t i = 0; i < srv->nfiles && data != NULL; i++) {
+        char name[FIXTURE_NAME_MAX], link[128], sum[CHECKSUM_STRLEN + 1];
+        fixture_name(i, name);
+        snprintf(link, sizeof(link), "http://127.0.0.1:%u/files/%s", port, name);
+        checksum_format(srv->files[i].body, srv->files[i].len, sum);
+        cJSON *item = cJSON_CreateObject();
+        cJSON_AddItemToArray(data, item);
+        name[strcspn(name, ".")] = '\0';
+        cJSON_AddStringToObject(item, "id", name);
+        cJSON_AddStringToObject(item, "link", link);
+        cJSON_AddNumberToObject(item, "size", (double)srv->files[i].len);
+        cJSON_AddStringToObject(item, "checksum", sum);
+    }
+    srv->index = cJSON_PrintUnformatted(root);
+    cJSON_Delete(root);
+    if (srv->index == NULL)
+        return -ENOMEM;
+    srv->index_len = strlen(srv->index);
+    return 0;
+}
+
+static void free_files(struct server *srv)
+{
+    for (size_t i = 0; srv->files != NULL && i < srv->nfiles; i++)
+        free(srv->files[i].body);
+    free(srv->files);
+    free(srv->index);
+}
+
+/* --dump DIR: write the file set to DIR instead of serving it. */
+static int dump_files(struct server *srv, const char *dir)
+{
+    int rc = save_dir_prepare(dir);
+    if (rc != 0)
+        return usage_error("serve --dump %s: %s", dir, strerror(-rc));
+    for (size_t i = 0; i < srv->nfiles; i++) {
+        char name[FIXTURE_NAME_MAX];
+        fixture_name(i, name);
+        if ((rc = save_atomic(dir, name, srv->files[i].body, srv->files[i].len)) != 0)
+            return usage_error("serve --dump %s/%s: %s", dir, name, strerror(-rc));
+    }
+    return 0;
+}
+
+static void serve_help(FILE *f)
+{
+    fprintf(f,
+        "usage: concbench serve [options]\n"
+        "\n"
+        "Serve a deterministic set of files on http://127.0.0.1:PORT until SIGINT or\n"
+        "SIGTERM. The first line on stdout is 'listening on http://127.0.0.1:PORT'.\n"
+        "\n"
+        "  --port P        port to listen on; 0 picks a free one (default 0)\n"
+        "  --files N       number of files, 1..%d (default 194, one per country flag)\n"
+        "  --seed S        seed of sizes and bodies (default 1)\n"
+        "  --delay-ms D    delay every reply by D ms, with a timer (default 0)\n"
+        "  --jitter-ms J   add 0..J ms, drawn from the seed (default 0)\n"
+        "  --dump DIR      write the files to DIR and exit instead of serving\n"
+        "\n"
+        "  GET /index.json    {\"data\":[{\"id\",\"link\",\"size\",\"checksum\"}]}\n"
+        "  GET /files/NAME    the file's body; anything else is 404\n",
+        SERVE_MAX_FILES);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    enum { O_PORT = 256, O_FILES, O_SEED, O_DELAY, O_JITTER, O_DUMP, O_HELP };
+    static const struct option longopts[] = {
+        {"port",      required_argument, NULL, O_PORT},
+        {"files",     required_argument, NULL, O_FILES},
+        {"seed",      required_argument, NULL, O_SEED},
+        {"delay-ms",  required_argument, NULL, O_DELAY},
+        {"jitter-ms", required_argument, NULL, O_JITTER},
+        {"dump",      required_argument, NULL, O_DUMP},
+        {"help",      no_argument,       NULL, O_HELP},
+        {NULL, 0, NULL, 0},
+    };
+    struct server srv = {.nfiles = 194, .seed = 1};
+    const char *dump = NULL;
+    uint64_t v, port = 0;
+    int c, rc = EXIT_USAGE;
+
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+        switch (c) {
+        case O_PORT:
+            if (opt_u64("--port", optarg, 0, 65535, &port) != 0)
+                return EXIT_USAGE;
+            break;
+        case O_FILES:
+            if (opt_u64("--files", optarg, 1, SERVE_MAX_FILES, &v) != 0)
+                return EXIT_USAGE;
+            srv.nfiles = (size_t)v;
+            break;
+        case O_SEED:
+            if (opt_u64("--seed", optarg, 0, UINT64_MAX, &srv.seed) != 0)
+                return EXIT_USAGE;
+            break;
+        case O_DELAY:
+            if (opt_u64("--delay-ms", optarg, 0, 600000, &v) != 0)
+                return EXIT_USAGE;
+            srv.delay_ms = (unsigned)v;
+            break;
+        case O_JITTER:
+            if (opt_u64("--jitter-ms", optarg, 0, 600000, &v) != 0)
+                return EXIT_USAGE;
+            srv.jitter_ms = (unsigned)v;
+            break;
+        case O_DUMP:
+            dump = optarg;
+            break;
+        case 'h':
+        case O_HELP:
+            serve_help(stdout);
+            return 0;
+        default:
+            if (optopt >= O_PORT)
+                return usage_error("serve: option '%s' needs a value", argv[optind - 1]);
+            return usage_error("serve: unknown option '%s' (try --help)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return usage_error("serve: unexpected argument '%s'", argv[optind]);
+    srv.rng = srv.seed * 0x9e3779b97f4a7c15u + 1; /* xorshift state must not be 0 */
+
+    if (make_files(&srv) != 0) {
+        free_files(&srv);
+        return usage_error("serve: out of memory for %zu files", srv.nfiles);
+    }
+    if (dump != NULL) {
+        rc = dump_files(&srv, dump);
+        free_files(&srv);
+        return rc;
+    }
+
+    raise_nofile_limit();
+    struct evconnlistener *lev = NULL;
+    struct event *sigint = NULL, *sigterm = NULL;
+    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t slen = sizeof(sin);
+
+    /* No cached time: with it, a timer added late in a busy loop iteration
+     * is measured from the iteration's start and the next poll timeout from
+     * a stale "now", so delays would run long by the time spent serving. */
+    struct event_config *cfg = event_config_new();
+    if (cfg != NULL) {
+        event_config_set_flag(cfg, EVENT_BASE_FLAG_NO_CACHE_TIME);
+        srv.base = event_base_new_with_config(cfg);
+        event_config_free(cfg);
+    }
+    if (srv.base == NULL || (srv.http = evhttp_new(srv.base)) == NULL) {
+        usage_error("serve: unable to create the event loop");
+        goto fail;
+    }
+    lev = evconnlistener_new_bind(srv.base, NULL, NULL,
+                                  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+                                  SERVE_BACKLOG, (struct sockaddr *)&sin, sizeof(sin));
+    if (lev == NULL) {
+        usage_error("serve: unable to listen on 127.0.0.1:%u: %s", (unsigned)port,
+                    strerror(errno));
+        goto fail;
+    }
+    if (evhttp_bind_listener(srv.http, lev) == NULL) {
+        evconnlistener_free(lev);
+        usage_error("serve: unable to bind the HTTP server");
+        goto fail;
+    }
+    getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin, &slen);
+    if (make_index(&srv, ntohs(sin.sin_port)) != 0) {
+        usage_error("serve: out of memory for the index");
+        goto fail;
+    }
+    evhttp_set_allowed_methods(srv.http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+    evhttp_set_timeout(srv.http, 120);
+    evhttp_set_gencb(srv.http, on_request, &srv);
+    sigint = evsignal_new(srv.base, SIGINT, on_signal, srv.base);
+    sigterm = evsignal_new(srv.base, SIGTERM, on_signal, srv.base);
+    if (sigint == NULL || sigterm == NULL || evsignal_add(sigint, NULL) != 0 ||
+        evsignal_add(sigterm, NULL) != 0) {
+        usage_error("serve: unable to handle signals");
+        goto fail;
+    }
+
+    printf("listening on http://127.0.0.1:%u\n", ntohs(sin.sin_port));
+    fflush(stdout);
+    event_base_dispatch(srv.base);
+    fprintf(stderr, "concbench serve: %llu requests, stopped\n",
+            (unsigned long long)srv.requests);
+    rc = 0;
+fail:
+    while (srv.pending != NULL) {
+        struct pending *p = srv.pending;
+        srv.pending = p->next;
+        event_free(p->timer);
+        free(p);
+    }
+    if (sigint)
+        event_free(sigint);
+    if (sigterm)
+        event_free(sigterm);
+    if (srv.http)
+        evhttp_free(srv.http); /* frees the bound listener too */
+    if (srv.base)
+        event_base_free(srv.base);
+    free_files(&srv);
+    return rc;
+}

@@ -1,0 +1,273 @@
+/*
+ * links.c: index JSON (cJSON) and URL lists into struct links.
+ */
+#include "links.h"
+
+#include "fetch.h"
+#include "util.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+void links_free(struct links *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].url);
+        free(l->v[i].checksum);
+    }
+    free(l->v);
+    l->v = NULL;
+    l->n = 0;
+}
+
+/* Resolve url against base (when given) and check its scheme. Returns a
+ * heap string or NULL with err filled. */
+static char *url_resolve(const char *url, const char *base, char *err, size_t errsz)
+{
+    CURLU *u = curl_url();
+    char *out = NULL, *scheme = NULL;
+    if (u == NULL) {
+        errf(err, errsz, "out of memory");
+        return NULL;
+    }
+    if (base != NULL && curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
+        base = NULL;
+    if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
+        errf(err, errsz, "invalid URL '%.200s'", url);
+        goto done;
+    }
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+        (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)) {
+        errf(err, errsz, "unsupported scheme in '%.200s' (only http and https)", url);
+        goto done;
+    }
+    if (curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
+        errf(err, errsz, "invalid URL '%.200s'", url);
+        out = NULL;
+        goto done;
+    }
+    /* Hand back a malloc'd copy so links_free can use free(). */
+    {
+        char *copy = strdup(out);
+        curl_free(out);
+        out = copy;
+    }
+done:
+    curl_free(scheme);
+    curl_url_cleanup(u);
+    return out;
+}
+
+static int links_reserve(struct links *l, size_t *cap)
+{
+    if (l->n < *cap)
+        return 0;
+    size_t ncap = *cap ? *cap * 2 : 64;
+    struct link *v = realloc(l->v, ncap * sizeof(*v));
+    if (v == NULL)
+        return -ENOMEM;
+    l->v = v;
+    *cap = ncap;
+    return 0;
+}
+
+int links_parse_json(const char *text, size_t len, const char *base, struct links *out,
+                     char *err, size_t errsz)
+{
+    struct links l = {0};
+    size_t cap = 0;
+    int rc = -EINVAL;
+    if (len > LINKS_MAX_BYTES)
+        return errf(err, errsz, "index is %zu bytes, more than the %u allowed", len,
+                    LINKS_MAX_BYTES);
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    if (root == NULL) {
+        size_t at = (size_t)(cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - text : 0);
+        return errf(err, errsz, "index is not valid JSON (near byte %zu)", at);
+    }
+    if (!cJSON_IsObject(root)) {
+        errf(err, errsz, "index is not a JSON object");
+        goto fail;
+    }
+    const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+    if (!cJSON_IsArray(data)) {
+        errf(err, errsz, "index has no \"data\" array");
+        goto fail;
+    }
+    size_t count = (size_t)cJSON_GetArraySize(data);
+    if (count == 0) {
+        errf(err, errsz, "index \"data\" array is empty");
+        goto fail;
+    }
+    if (count > LINKS_MAX_ENTRIES) {
+        errf(err, errsz, "index lists %zu entries, more than the %u allowed", count,
+             LINKS_MAX_ENTRIES);
+        goto fail;
+    }
+    const cJSON *item;
+    cJSON_ArrayForEach(item, data)
+    {
+        size_t i = l.n;
+        const cJSON *link = cJSON_GetObjectItemCaseSensitive(item, "link");
+        const cJSON *size = cJSON_GetObjectItemCaseSensitive(item, "size");
+        const cJSON *sum  = cJSON_GetObjectItemCaseSensitive(item, "checksum");
+        if (!cJSON_IsObject(item) || !cJSON_IsString(link)) {
+            errf(err, errsz, "index entry %zu has no string \"link\"", i);
+            goto fail;
+        }
+        if (size != NULL && !cJSON_IsNull(size) &&
+            (!cJSON_IsNumber(size) || size->valuedouble < 0 || size->valuedouble > 1e15 ||
+             size->valuedouble != (double)(long long)size->valuedouble)) {
+            errf(err, errsz, "index entry %zu has an invalid \"size\"", i);
+            goto fail;
+        }
+        if (sum != NULL && !cJSON_IsNull(sum) && !cJSON_IsString(sum)) {
+            errf(err, errsz, "index entry %zu has a non-string \"checksum\"", i);
+            goto fail;
+        }
+        if (links_reserve(&l, &cap) != 0) {
+            errf(err, errsz, "out of memory");
+            rc = -ENOMEM;
+            goto fail;
+        }
+        struct link *k = &l.v[i];
+        char why[256] = "";
+        k->url      = url_resolve(link->valuestring, base, why, sizeof(why));
+        k->size     = cJSON_IsNumber(size) ? (long long)size->valuedouble : -1;
+        k->checksum = cJSON_IsString(sum) ? strdup(sum->valuestring) : NULL;
+        l.n++;
+        if (k->url == NULL) {
+            errf(err, errsz, "index entry %zu: %s", i, why);
+            goto fail;
+        }
+        if (cJSON_IsString(sum) && k->checksum == NULL) {
+            rc = -ENOMEM;
+            errf(err, errsz, "out of memory");
+            goto fail;
+        }
+    }
+    cJSON_Delete(root);
+    *out = l;
+    return 0;
+fail:
+    cJSON_Delete(root);
+    links_free(&l);
+    return rc;
+}
+
+int links_parse_list(const char *text, size_t len, struct links *out, char *err, size_t errsz)
+{
+    struct links l = {0};
+    size_t cap = 0, lineno = 0;
+    const char *p = text, *end = text + len;
+    if (len > LINKS_MAX_BYTES)
+        return errf(err, errsz, "URL list is %zu bytes, more than the %u allowed", len,
+                    LINKS_MAX_BYTES);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *eol = nl ? nl : end;
+        lineno++;
+        /* Trim blanks (and a CR) on both sides. */
+        const char *a = p, *b = eol;
+        while (a < b && (*a == ' ' || *a == '\t' || *a == '\r'))
+            a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r'))
+            b--;
+        p = nl ? nl + 1 : end;
+        if (a == b || *a == '#')
+            continue;
+        if (memchr(a, '\0', (size_t)(b - a)) != NULL) {
+            errf(err, errsz, "line %zu contains a NUL byte", lineno);
+            goto fail;
+        }
+        if (l.n >= LINKS_MAX_ENTRIES) {
+            errf(err, errsz, "URL list has more than the %u entries allowed", LINKS_MAX_ENTRIES);
+            goto fail;
+        }
+        char *line = strndup(a, (size_t)(b - a));
+        if (line == NULL || links_reserve(&l, &cap) != 0) {
+            free(line);
+            links_free(&l);
+            errf(err, errsz, "out of memory");
+            return -ENOMEM;
+        }
+        char why[256] = "";
+        char *url = url_resolve(line, NULL, why, sizeof(why));
+        free(line);
+        if (url == NULL) {
+            errf(err, errsz, "line %zu: %s", lineno, why);
+            goto fail;
+        }
+        l.v[l.n++] = (struct link){.url = url, .size = -1, .checksum = NULL};
+    }
+    if (l.n == 0) {
+        errf(err, errsz, "URL list has no URLs");
+        goto fail;
+    }
+    *out = l;
+    return 0;
+fail:
+    links_free(&l);
+    return -EINVAL;
+}
+
+int links_parse(const char *text, size_t len, const char *base, struct links *out, char *err,
+                size_t errsz)
+{
+    size_t i = 0;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
+        i++;
+    if (i == len)
+        return errf(err, errsz, "index is empty");
+    if (text[i] == '{' || text[i] == '[')
+        return links_parse_json(text, len, base, out, err, errsz);
+    return links_parse_list(text, len, out, err, errsz);
+}
+
+int links_load_file(const char *path, struct links *out, char *err, size_t errsz)
+{
+    char *text;
+    size_t len;
+    int rc = read_file(path, LINKS_MAX_BYTES, &text, &len);
+    if (rc == -EFBIG)
+        return errf(err, errsz, "%s: larger than the %u bytes allowed", path, LINKS_MAX_BYTES);
+    if (rc != 0)
+        return errf(err, errsz, "%s: %s", path, strerror(-rc));
+    char why[256] = "";
+    rc = links_parse(text, len, NULL, out, why, sizeof(why));
+    if (rc != 0)
+        errf(err, errsz, "%s: %s", path, why);
+    free(text);
+    return rc;
+}
+
+int links_load_url(const char *url, struct links *out, char *err, size_t errsz)
+{
+    struct fetch_buf buf = {.limit = LINKS_MAX_BYTES};
+    struct fetch_result r;
+    CURL *h = fetch_handle_new();
+    if (h == NULL)
+        return errf(err, errsz, "unable to create a libcurl handle");
+    int rc = fetch_blocking(h, url, &buf, &r);
+    curl_easy_cleanup(h);
+    if (rc != 0) {
+        if (r.err == FETCH_ERR_STATUS)
+            errf(err, errsz, "%s: HTTP status %ld", url, r.status);
+        else if (r.err == FETCH_ERR_WRITE)
+            errf(err, errsz, "%s: index larger than the %u bytes allowed", url, LINKS_MAX_BYTES);
+        else
+            errf(err, errsz, "%s: %s", url, curl_easy_strerror(r.code));
+        fetch_buf_free(&buf);
+        return -EIO;
+    }
+    char why[256] = "";
+    rc = links_parse(buf.data ? buf.data : "", buf.len, url, out, why, sizeof(why));
+    if (rc != 0)
+        errf(err, errsz, "%s: %s", url, why);
+    fetch_buf_free(&buf);
+    return rc;
+}

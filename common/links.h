@@ -1,0 +1,55 @@
+/*
+ * links.h: get_links: the list of files to download, with what each should
+ * be.
+ *
+ * Two sources: an index JSON shaped like an image-gallery API,
+ *     {"data":[{"link":"http://...","size":1234,"checksum":"fnv1a64:..."}]}
+ * (size and checksum optional, relative links resolved against the index
+ * URL), or a plain text list of URLs, one a line ('#' comments and blank
+ * lines skipped). Only http and https URLs are accepted.
+ *
+ * Thread-safety: none needed; links are read once, before any strategy runs.
+ */
+#ifndef CONCBENCH_LINKS_H
+#define CONCBENCH_LINKS_H
+
+#include <stddef.h>
+
+struct link {
+    char     *url;
+    long long size;      /* expected bytes, -1 when unknown */
+    char     *checksum;  /* expected checksum string, NULL when unknown */
+};
+
+struct links {
+    struct link *v;
+    size_t       n;
+};
+
+/* Largest index or list accepted, in bytes and in entries. */
+#define LINKS_MAX_BYTES   (64u << 20)
+#define LINKS_MAX_ENTRIES 1000000u
+
+/* Parse an index JSON (len bytes, need not be NUL-terminated). base is the
+ * URL the index came from, for relative links; may be NULL. On error fills
+ * err and returns -EINVAL (or -ENOMEM); *out is untouched. */
+int links_parse_json(const char *text, size_t len, const char *base, struct links *out,
+                     char *err, size_t errsz);
+
+/* Parse a URL list, one a line. Errors as links_parse_json. */
+int links_parse_list(const char *text, size_t len, struct links *out, char *err, size_t errsz);
+
+/* Parse text as JSON when its first non-blank byte is '{', else as a list. */
+int links_parse(const char *text, size_t len, const char *base, struct links *out, char *err,
+                size_t errsz);
+
+/* Read a file and parse it with links_parse. */
+int links_load_file(const char *path, struct links *out, char *err, size_t errsz);
+
+/* Download url (blocking, one temporary handle that is cleaned up before
+ * return) and parse it with links_parse. */
+int links_load_url(const char *url, struct links *out, char *err, size_t errsz);
+
+void links_free(struct links *l);
+
+#endif

@@ -1,0 +1,61 @@
+/*
+ * sysinfo.c: /proc/cpuinfo, uname, and the build's own description.
+ */
+#include "sysinfo.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#ifndef CONCBENCH_CFLAGS
+#define CONCBENCH_CFLAGS "unknown"
+#endif
+#ifndef CONCBENCH_COMPILER
+#define CONCBENCH_COMPILER "unknown"
+#endif
+
+int sysinfo_cores(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}
+
+static void cpu_model(char *out, size_t outsz)
+{
+    char line[512];
+    snprintf(out, outsz, "unknown");
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (f == NULL)
+        return;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        char *colon = strchr(line, ':');
+        if (colon != NULL && strncmp(line, "model name", 10) == 0) {
+            colon++;
+            colon += strspn(colon, " \t");
+            colon[strcspn(colon, "\n")] = '\0';
+            snprintf(out, outsz, "%s", colon);
+            break;
+        }
+    }
+    fclose(f);
+}
+
+void sysinfo_json(cJSON *obj)
+{
+    char model[256], kernel[256];
+    struct utsname u;
+    cpu_model(model, sizeof(model));
+    if (uname(&u) == 0)
+        snprintf(kernel, sizeof(kernel), "%s %s %s", u.sysname, u.release, u.machine);
+    else
+        snprintf(kernel, sizeof(kernel), "unknown");
+    cJSON_AddStringToObject(obj, "cpu_model", model);
+    cJSON_AddNumberToObject(obj, "cores", sysinfo_cores());
+    cJSON_AddStringToObject(obj, "kernel", kernel);
+    cJSON_AddStringToObject(obj, "compiler", CONCBENCH_COMPILER);
+    cJSON_AddStringToObject(obj, "cflags", CONCBENCH_CFLAGS);
+    cJSON_AddStringToObject(obj, "libcurl", curl_version_info(CURLVERSION_NOW)->version);
+    cJSON_AddStringToObject(obj, "cjson", cJSON_Version());
+}

@@ -1,0 +1,16 @@
+/*
+ * sysinfo.h: what produced a result: machine, compiler, library versions.
+ */
+#ifndef CONCBENCH_SYSINFO_H
+#define CONCBENCH_SYSINFO_H
+
+#include <cjson/cJSON.h>
+
+/* Add cpu_model, cores, kernel, compiler, cflags, libcurl and cjson
+ * versions to obj. */
+void sysinfo_json(cJSON *obj);
+
+/* Online CPU count (at least 1). */
+int sysinfo_cores(void);
+
+#endif

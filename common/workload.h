@@ -1,0 +1,111 @@
+/*
+ * workload.h: what a task is, how to run one, and what the right answer is.
+ *
+ * A workload owns its tasks (files to download, chunks to sum) and knows
+ * how to run task i blocking (run), and, where that makes sense, how to
+ * start it asynchronously as a libcurl easy handle for a multi handle
+ * (start/finish). Strategies only schedule: they call these hooks and never
+ * learn what a URL or a chunk is. Each task writes one struct task_result;
+ * report merges them and verifies the whole run against the expected answer.
+ *
+ * Thread-safety contract for implementations: setup/teardown/report run on
+ * the main thread; worker_init, run, start, finish and worker_fini may run
+ * on any thread or in a forked child, concurrently for different worker
+ * states, and must touch only their worker state, the read-only ctx and the
+ * result they are handed.
+ */
+#ifndef CONCBENCH_WORKLOAD_H
+#define CONCBENCH_WORKLOAD_H
+
+#include "fetch.h"
+
+#include <cjson/cJSON.h>
+#include <curl/curl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* One task's outcome. Plain data, so a forked worker can send it through a
+ * pipe. */
+struct task_result {
+    uint64_t value;      /* workload-defined (cpu: the chunk's sum) */
+    uint64_t bytes;      /* bytes moved or summed */
+    uint64_t latency_ns; /* from the task's start to its end */
+    int32_t  err;        /* enum fetch_err; FETCH_OK when it succeeded */
+    int32_t  done;       /* 1 once the task ran, whatever its outcome */
+};
+
+/* Every workload knob the command line offers. Unused ones are ignored. */
+struct wl_options {
+    const char *url;        /* io: index or URL list to fetch */
+    const char *links_path; /* io: index or URL list file */
+    const char *out_dir;    /* io: where to save */
+    uint64_t    n;          /* cpu: elements */
+    uint64_t    chunk;      /* cpu: elements per task */
+    uint64_t    work;       /* cpu heavy: rounds per element */
+    const char *kernel;     /* cpu: "sum" or "heavy" */
+};
+
+/* The merged outcome of a run. */
+struct run_report {
+    size_t   tasks;
+    size_t   ok;
+    size_t   failed;
+    size_t   errors[FETCH_ERR__COUNT]; /* failed tasks by kind */
+    uint64_t bytes;
+    int      verified;    /* 1 only when every task succeeded and checked out */
+    char     detail[512]; /* one human line from the workload */
+};
+
+struct workload {
+    const char *name;
+    const char *summary;
+
+    /* Build the tasks from o. Returns 0, or a negative errno with a one-line
+     * message in err (a setup error: bad options, unreachable index). */
+    int (*setup)(const struct wl_options *o, void **ctx, char *err, size_t errsz);
+    void (*teardown)(void *ctx);
+    size_t (*count)(void *ctx);
+
+    /* Per-worker state (one reused easy handle, a buffer). Optional. */
+    int (*worker_init)(void *ctx, void **w);
+    void (*worker_fini)(void *ctx, void *w);
+
+    /* Run task i to completion on the calling thread. */
+    void (*run)(void *ctx, void *w, size_t i, struct task_result *r);
+
+    /* Optional asynchronous form. start returns w's easy handle set up for
+     * task i, for the caller to add to a multi handle, or NULL with *r
+     * filled when the task failed before it began. finish completes it with
+     * the transfer's result code. */
+    CURL *(*start)(void *ctx, void *w, size_t i, struct task_result *r);
+    void (*finish)(void *ctx, void *w, size_t i, CURLcode code, struct task_result *r);
+
+    /* Verify and describe: fill rep->verified and rep->detail, and add the
+     * workload's own fields (parameters, expected answer) to json. The
+     * generic counts in rep are already filled. */
+    void (*report)(void *ctx, const struct task_result *r, size_t n, struct run_report *rep,
+                   cJSON *json);
+};
+
+extern const struct workload workload_io;
+extern const struct workload workload_cpu;
+
+/* NULL-terminated list of every workload. */
+extern const struct workload *const workloads[];
+
+/* The workload called name, or NULL. */
+const struct workload *workload_find(const char *name);
+
+/* Call wl->worker_init if it has one (else *w = NULL). Returns its result. */
+int workload_worker_init(const struct workload *wl, void *ctx, void **w);
+
+/* Call wl->worker_fini if it has one. */
+void workload_worker_fini(const struct workload *wl, void *ctx, void *w);
+
+/* Fill the generic part of rep (tasks, ok, failed, errors, bytes) from r. */
+void workload_tally(const struct task_result *r, size_t n, struct run_report *rep);
+
+/* Add "latency_ms": {p50, p95, p99, max} over the tasks that ran. */
+void workload_latency_json(const struct task_result *r, size_t n, cJSON *json);
+
+#endif

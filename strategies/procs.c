@@ -1,0 +1,176 @@
+/*
+ * procs.c: a pool of forked worker processes, fed through pipes, like
+ * Python's multiprocessing.Pool.
+ *
+ * Two pipes connect the parent and its --workers children:
+ *
+ *     parent --(task pipe: task indices)--> child, child, child ...
+ *     parent <--(result pipe: index + result)-- child, child, child ...
+ *
+ * Every child reads from the same task pipe, so whichever child is free
+ * takes the next task (dynamic balancing). Both message kinds are smaller
+ * than PIPE_BUF, so each write is atomic and each read of one message's
+ * size returns exactly one message, whichever child wrote it.
+ *
+ * The parent keeps at most 2 x workers tasks in the task pipe, refilling as
+ * results arrive, and closes it when every task is handed out; children
+ * exit on end-of-file. If a child dies, the tasks it held never come back:
+ * the parent reads end-of-file on the result pipe once every child has
+ * exited and reports those tasks failed. Every child is reaped.
+ *
+ * The children are forked before any of them creates a curl handle: each
+ * builds its own state after fork and never touches the parent's. CPU time
+ * and peak RSS of the reaped children are included in the run's usage.
+ */
+#include "strategy.h"
+
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct result_msg {
+    uint64_t           task;
+    struct task_result result;
+};
+
+_Static_assert(sizeof(struct result_msg) <= PIPE_BUF, "result messages must be atomic");
+
+/* Read exactly len bytes. Returns 1, 0 at end-of-file, -errno on error. */
+static int read_msg(int fd, void *buf, size_t len)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t r = read(fd, (char *)buf + got, len - got);
+        if (r == 0)
+            return got == 0 ? 0 : -EPROTO;
+        if (r < 0) {
+            if (errno == EINTR)
+                continue;
+            return -errno;
+        }
+        got += (size_t)r;
+    }
+    return 1;
+}
+
+static int write_msg(int fd, const void *buf, size_t len)
+{
+    for (;;) {
+        ssize_t w = write(fd, buf, len);
+        if (w == (ssize_t)len)
+            return 0;
+        if (w < 0 && errno == EINTR)
+            continue;
+        return w < 0 ? -errno : -EPROTO; /* atomic writes are all or nothing */
+    }
+}
+
+/* The child: take tasks until the task pipe is closed, report each. */
+static void child_main(const struct workload *wl, void *ctx, int task_fd, int result_fd)
+{
+    void *w;
+    uint64_t task;
+    int ready = workload_worker_init(wl, ctx, &w) == 0;
+    while (read_msg(task_fd, &task, sizeof(task)) == 1) {
+        struct result_msg m = {.task = task};
+        if (ready)
+            wl->run(ctx, w, (size_t)task, &m.result);
+        else
+            m.result = (struct task_result){.done = 1, .err = FETCH_ERR_OTHER};
+        if (write_msg(result_fd, &m, sizeof(m)) != 0)
+            break; /* the parent is gone */
+    }
+    if (ready)
+        workload_worker_fini(wl, ctx, w);
+}
+
+static int procs_run(const struct workload *wl, void *ctx, const struct strategy_opts *o,
+                     struct task_result *results, char *err, size_t errsz)
+{
+    int task_pipe[2] = {-1, -1}, result_pipe[2] = {-1, -1};
+    size_t n = wl->count(ctx), dispatched = 0, received = 0;
+    size_t window = 2 * (size_t)o->workers;
+    unsigned forked = 0;
+    int rc = 0;
+    pid_t *pids = calloc(o->workers, sizeof(*pids));
+
+    if (pids == NULL)
+        return errf(err, errsz, "out of memory"), -ENOMEM;
+    if (pipe2(task_pipe, O_CLOEXEC) != 0 || pipe2(result_pipe, O_CLOEXEC) != 0) {
+        rc = -errno;
+        errf(err, errsz, "unable to create pipes: %s", strerror(errno));
+        goto done;
+    }
+
+    fflush(NULL); /* children must not flush the parent's buffered output */
+    for (; forked < o->workers; forked++) {
+        pid_t pid = fork();
+        if (pid < 0 && forked == 0) {
+            rc = -errno;
+            errf(err, errsz, "unable to fork a worker: %s", strerror(errno));
+            goto done;
+        }
+        if (pid < 0)
+            break; /* run with the workers we have */
+        if (pid == 0) {
+            close(task_pipe[1]);
+            close(result_pipe[0]);
+            child_main(wl, ctx, task_pipe[0], result_pipe[1]);
+            _exit(0);
+        }
+        pids[forked] = pid;
+    }
+    close(task_pipe[0]);
+    close(result_pipe[1]);
+    task_pipe[0] = result_pipe[1] = -1;
+
+    /* Dispatch and collect: keep the task pipe topped up to `window`
+     * outstanding tasks; close it once everything is handed out. */
+    for (;;) {
+        while (dispatched < n && dispatched - received < window) {
+            uint64_t task = dispatched;
+            if (write_msg(task_pipe[1], &task, sizeof(task)) != 0)
+                break; /* every child is gone: EPIPE */
+            dispatched++;
+        }
+        if (dispatched == n && task_pipe[1] >= 0) {
+            close(task_pipe[1]);
+            task_pipe[1] = -1;
+        }
+        struct result_msg m;
+        int r = read_msg(result_pipe[0], &m, sizeof(m));
+        if (r <= 0)
+            break; /* end-of-file: every child has exited */
+        if (m.task < n)
+            results[m.task] = m.result;
+        received++;
+        if (received == n)
+            break;
+    }
+done:
+    for (int k = 0; k < 2; k++) {
+        if (task_pipe[k] >= 0)
+            close(task_pipe[k]);
+        if (result_pipe[k] >= 0)
+            close(result_pipe[k]);
+    }
+    for (unsigned k = 0; k < forked; k++)
+        while (waitpid(pids[k], NULL, 0) < 0 && errno == EINTR)
+            ;
+    free(pids);
+    return rc;
+}
+
+const struct strategy strategy_procs = {
+    .name    = "procs",
+    .summary = "N forked processes fed task indices through a pipe (a multiprocessing pool)",
+    .limits  = "one easy handle per process, created after fork; results sent back by pipe",
+    .run     = procs_run,
+};

@@ -1,0 +1,77 @@
+/*
+ * test_cpu.c: the cpu workload computes what it claims. Each kernel's sum,
+ * run through the workload's own hooks, must equal both the closed form the
+ * workload reports as "expected" and a naive loop written here.
+ */
+#include "check.h"
+#include "workload.h"
+
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t naive(const char *kernel, uint64_t n, uint64_t work)
+{
+    uint64_t s = 0;
+    for (uint64_t i = 1; i <= n; i++) {
+        uint64_t x = i;
+        if (strcmp(kernel, "heavy") == 0)
+            for (uint64_t k = 0; k < work; k++)
+                x = x * 6364136223846793005u + 1442695040888963407u;
+        s += x;
+    }
+    return s;
+}
+
+static void run_case(const char *kernel, uint64_t n, uint64_t chunk, uint64_t work)
+{
+    struct wl_options o = {.kernel = kernel, .n = n, .chunk = chunk, .work = work};
+    void *ctx;
+    char err[256];
+    CHECK(workload_cpu.setup(&o, &ctx, err, sizeof(err)) == 0);
+    size_t tasks = workload_cpu.count(ctx);
+    CHECK(tasks == (n + chunk - 1) / chunk);
+    struct task_result *r = calloc(tasks, sizeof(*r));
+    for (size_t i = 0; i < tasks; i++)
+        workload_cpu.run(ctx, NULL, i, &r[i]);
+
+    struct run_report rep;
+    cJSON *j = cJSON_CreateObject();
+    workload_tally(r, tasks, &rep);
+    workload_cpu.report(ctx, r, tasks, &rep, j);
+    char want[24];
+    snprintf(want, sizeof(want), "%llu", (unsigned long long)naive(kernel, n, work));
+    const cJSON *sum = cJSON_GetObjectItem(j, "sum"), *exp = cJSON_GetObjectItem(j, "expected");
+    CHECK(rep.verified);
+    CHECK(rep.ok == tasks && rep.failed == 0);
+    CHECK(cJSON_IsString(sum) && strcmp(sum->valuestring, want) == 0);
+    CHECK(cJSON_IsString(exp) && strcmp(exp->valuestring, want) == 0);
+
+    /* A lost chunk must fail verification, not pass silently. */
+    r[tasks / 2].value += 1;
+    workload_tally(r, tasks, &rep);
+    cJSON *j2 = cJSON_CreateObject();
+    workload_cpu.report(ctx, r, tasks, &rep, j2);
+    CHECK(!rep.verified);
+
+    cJSON_Delete(j2);
+    cJSON_Delete(j);
+    free(r);
+    workload_cpu.teardown(ctx);
+}
+
+int main(void)
+{
+    run_case("sum", 1000, 64, 0);
+    run_case("sum", 1, 1, 0);
+    run_case("sum", 100003, 1000, 0); /* last chunk short */
+    run_case("heavy", 5000, 300, 1);
+    run_case("heavy", 5000, 300, 37);
+    run_case("heavy", 4096, 4096, 1000);
+
+    void *ctx;
+    char err[256] = "";
+    struct wl_options bad = {.kernel = "nope"};
+    CHECK(workload_cpu.setup(&bad, &ctx, err, sizeof(err)) != 0 && strstr(err, "kernel") != NULL);
+    return check_done("test_cpu");
+}
