@@ -53,6 +53,7 @@ CURL *fetch_handle_new(void)
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 65536L); /* most bodies in one recv */
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, FETCH_TIMEOUT_MS);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, FETCH_CONNECT_TIMEOUT);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
