@@ -12,7 +12,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
 PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
-           libevent-dev libxxhash-dev hyperfine gnuplot-nox wrk curl jq
+           libevent-dev libxxhash-dev hyperfine gnuplot-nox wrk curl jq python3
 
 .PHONY: all deps build test test-asan test-tsan bench clean
 

@@ -7,6 +7,7 @@
 #ifndef CONCBENCH_CLI_H
 #define CONCBENCH_CLI_H
 
+#include <cjson/cJSON.h>
 #include <stdint.h>
 
 #define EXIT_FAILED 1
@@ -15,6 +16,10 @@
 int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+
+/* Add the machine/build description every result carries to obj. */
+void machine_json(cJSON *obj);
 
 /* Print "concbench: <msg>" on stderr and return EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

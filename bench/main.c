@@ -20,6 +20,7 @@ static const struct command {
     {"run",   cmd_run,   "run one workload with one strategy and report the measurement"},
     {"serve", cmd_serve, "the fixture HTTP server: deterministic files, delays, an index"},
     {"list",  cmd_list,  "list the strategies and workloads"},
+    {"info",  cmd_info,  "print the machine and build description as JSON"},
     {NULL, NULL, NULL},
 };
 

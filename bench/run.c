@@ -51,6 +51,32 @@ static void run_help(FILE *f)
         "2 usage or setup error.\n");
 }
 
+void machine_json(cJSON *obj)
+{
+    sysinfo_json(obj);
+    cJSON_AddStringToObject(obj, "libevent", event_get_version());
+}
+
+int cmd_info(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        printf("usage: concbench info\n\nPrint the machine and build description (CPU model, "
+               "cores, kernel,\ncompiler and flags, library versions) that every result "
+               "records, as JSON.\n");
+        return 0;
+    }
+    if (argc > 1)
+        return usage_error("info: unexpected argument '%s'", argv[1]);
+    cJSON *j = cJSON_CreateObject();
+    machine_json(j);
+    char *s = cJSON_Print(j);
+    if (s != NULL)
+        puts(s);
+    free(s);
+    cJSON_Delete(j);
+    return 0;
+}
+
 int cmd_list(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
@@ -250,9 +276,7 @@ int cmd_run(int argc, char **argv)
     a.wl->report(ctx, results, n, &rep, j);
     cJSON_ReplaceItemInObject(j, "verified", cJSON_CreateBool(rep.verified));
     cJSON_ReplaceItemInObject(j, "detail", cJSON_CreateString(rep.detail));
-    cJSON *machine = cJSON_AddObjectToObject(j, "machine");
-    sysinfo_json(machine);
-    cJSON_AddStringToObject(machine, "libevent", event_get_version());
+    machine_json(cJSON_AddObjectToObject(j, "machine"));
 
     if (a.json) {
         char *s = cJSON_PrintUnformatted(j);

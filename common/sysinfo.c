@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <xxhash.h>
 
 #ifndef CONCBENCH_CFLAGS
 #define CONCBENCH_CFLAGS "unknown"
@@ -58,4 +59,8 @@ void sysinfo_json(cJSON *obj)
     cJSON_AddStringToObject(obj, "cflags", CONCBENCH_CFLAGS);
     cJSON_AddStringToObject(obj, "libcurl", curl_version_info(CURLVERSION_NOW)->version);
     cJSON_AddStringToObject(obj, "cjson", cJSON_Version());
+    char xxh[16];
+    unsigned v = XXH_versionNumber();
+    snprintf(xxh, sizeof(xxh), "%u.%u.%u", v / 10000, v / 100 % 100, v % 100);
+    cJSON_AddStringToObject(obj, "xxhash", xxh);
 }

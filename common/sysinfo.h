@@ -6,8 +6,8 @@
 
 #include <cjson/cJSON.h>
 
-/* Add cpu_model, cores, kernel, compiler, cflags, libcurl and cjson
- * versions to obj. */
+/* Add cpu_model, cores, kernel, compiler, cflags and the libcurl, cJSON
+ * and xxHash versions to obj. */
 void sysinfo_json(cJSON *obj);
 
 /* Online CPU count (at least 1). */

@@ -12,9 +12,11 @@
  * than PIPE_BUF, so each write is atomic and each read of one message's
  * size returns exactly one message, whichever child wrote it.
  *
- * The parent keeps at most 2 x workers tasks in the task pipe, refilling as
- * results arrive, and closes it when every task is handed out; children
- * exit on end-of-file. If a child dies, the tasks it held never come back:
+ * The parent keeps up to WINDOW tasks in the task pipe (well under the
+ * pipe's 64 KiB), refilling as results arrive, reads results in batches,
+ * and closes the task pipe when every task is handed out; children exit on
+ * end-of-file. A child holds one task at a time, so a deep pipe costs no
+ * balance, and it spares the parent a wake-up per task. If a child dies, the tasks it held never come back:
  * the parent reads end-of-file on the result pipe once every child has
  * exited and reports those tasks failed. Every child is reaped.
  *
@@ -35,6 +37,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#define WINDOW 4096 /* tasks in flight: 32 KiB of indices */
+#define BATCH  64   /* results per read */
+
 struct result_msg {
     uint64_t           task;
     struct task_result result;
@@ -42,12 +47,14 @@ struct result_msg {
 
 _Static_assert(sizeof(struct result_msg) <= PIPE_BUF, "result messages must be atomic");
 
-/* Read exactly len bytes. Returns 1, 0 at end-of-file, -errno on error. */
-static int read_msg(int fd, void *buf, size_t len)
+/* Read between one and max messages of size len (a pipe holds whole
+ * messages only: each was written atomically). Returns the number read, 0
+ * at end-of-file, -errno on error. */
+static ssize_t read_msgs(int fd, void *buf, size_t len, size_t max)
 {
     size_t got = 0;
-    while (got < len) {
-        ssize_t r = read(fd, (char *)buf + got, len - got);
+    do {
+        ssize_t r = read(fd, (char *)buf + got, len * max - got);
         if (r == 0)
             return got == 0 ? 0 : -EPROTO;
         if (r < 0) {
@@ -56,8 +63,8 @@ static int read_msg(int fd, void *buf, size_t len)
             return -errno;
         }
         got += (size_t)r;
-    }
-    return 1;
+    } while (got % len != 0);
+    return (ssize_t)(got / len);
 }
 
 static int write_msg(int fd, const void *buf, size_t len)
@@ -78,7 +85,7 @@ static void child_main(const struct workload *wl, void *ctx, int task_fd, int re
     void *w;
     uint64_t task;
     int ready = workload_worker_init(wl, ctx, &w) == 0;
-    while (read_msg(task_fd, &task, sizeof(task)) == 1) {
+    while (read_msgs(task_fd, &task, sizeof(task), 1) == 1) {
         struct result_msg m = {.task = task};
         if (ready)
             wl->run(ctx, w, (size_t)task, &m.result);
@@ -96,7 +103,7 @@ static int procs_run(const struct workload *wl, void *ctx, const struct strategy
 {
     int task_pipe[2] = {-1, -1}, result_pipe[2] = {-1, -1};
     size_t n = wl->count(ctx), dispatched = 0, received = 0;
-    size_t window = 2 * (size_t)o->workers;
+    struct result_msg batch[BATCH];
     unsigned forked = 0;
     int rc = 0;
     pid_t *pids = calloc(o->workers, sizeof(*pids));
@@ -131,10 +138,10 @@ static int procs_run(const struct workload *wl, void *ctx, const struct strategy
     close(result_pipe[1]);
     task_pipe[0] = result_pipe[1] = -1;
 
-    /* Dispatch and collect: keep the task pipe topped up to `window`
+    /* Dispatch and collect: keep the task pipe topped up to WINDOW
      * outstanding tasks; close it once everything is handed out. */
-    for (;;) {
-        while (dispatched < n && dispatched - received < window) {
+    while (received < n) {
+        while (dispatched < n && dispatched - received < WINDOW) {
             uint64_t task = dispatched;
             if (write_msg(task_pipe[1], &task, sizeof(task)) != 0)
                 break; /* every child is gone: EPIPE */
@@ -144,15 +151,13 @@ static int procs_run(const struct workload *wl, void *ctx, const struct strategy
             close(task_pipe[1]);
             task_pipe[1] = -1;
         }
-        struct result_msg m;
-        int r = read_msg(result_pipe[0], &m, sizeof(m));
-        if (r <= 0)
+        ssize_t got = read_msgs(result_pipe[0], batch, sizeof(batch[0]), BATCH);
+        if (got <= 0)
             break; /* end-of-file: every child has exited */
-        if (m.task < n)
-            results[m.task] = m.result;
-        received++;
-        if (received == n)
-            break;
+        for (ssize_t k = 0; k < got; k++)
+            if (batch[k].task < n)
+                results[batch[k].task] = batch[k].result;
+        received += (size_t)got;
     }
 done:
     for (int k = 0; k < 2; k++) {

@@ -3,7 +3,10 @@
  * queue.
  *
  * The main thread creates --workers threads, then feeds every task index
- * into the queue and closes it. Each worker sets up its own state once (its
+ * into the queue and closes it. The queue holds up to QUEUE_CAP indices:
+ * enough that the feeder rarely blocks, so a worker finishing a task does
+ * not have to wake the feeder to get the next one (a context switch per
+ * task, which would dominate small tasks). Each worker sets up its own state once (its
  * own easy handle, reused for every transfer it makes), pops indices until
  * the queue is closed and empty, and writes each result into its task's own
  * slot of the results array. Nothing is shared in the hot path but the
@@ -21,6 +24,8 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define QUEUE_CAP 65536
 
 struct pool {
     const struct workload *wl;
@@ -62,7 +67,7 @@ static int threads_run(const struct workload *wl, void *ctx, const struct strate
     struct pool p = {.wl = wl, .ctx = ctx, .results = results};
     size_t n = wl->count(ctx);
     unsigned started = 0, ready = 0;
-    int rc = queue_init(&p.queue, 2 * (size_t)o->workers);
+    int rc = queue_init(&p.queue, n == 0 ? 1 : n < QUEUE_CAP ? n : QUEUE_CAP);
     if (rc != 0)
         return errf(err, errsz, "unable to create the task queue"), rc;
 
