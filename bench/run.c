@@ -34,6 +34,7 @@ static void run_help(FILE *f)
         "  --workload NAME     io or cpu (see 'concbench list')\n"
         "  --strategy NAME     sequential, threads, procs or eventloop\n"
         "  --workers N         threads / processes / transfers in flight (default: cores)\n"
+        "  --switch-interval-ms MS  gil: wait before asking the holder to drop (default 5)\n"
         "  --json              print one JSON object instead of the summary\n"
         "\n"
         "io workload:\n"
@@ -46,6 +47,9 @@ static void run_help(FILE *f)
         "  --n N               array elements (default 16777216)\n"
         "  --chunk N           elements per task (default 65536)\n"
         "  --work K            LCG rounds per element for heavy (default 100)\n"
+        "  --sync MODE         how results are added up: local (per-task sums, default),\n"
+        "                      atomic, mutex (one shared total) or none (a shared total\n"
+        "                      with no synchronisation: the race; loses updates)\n"
         "\n"
         "Exit status: 0 all tasks succeeded and verified, 1 some did not,\n"
         "2 usage or setup error.\n");
@@ -100,13 +104,14 @@ struct run_args {
     const struct strategy *st;
     unsigned               workers;
     int                    json;
+    uint64_t               switch_interval_ns;
     struct wl_options      wo;
 };
 
 static int parse_run(int argc, char **argv, struct run_args *a)
 {
     enum { O_WORKLOAD = 256, O_STRATEGY, O_WORKERS, O_JSON, O_URL, O_LINKS, O_OUT, O_N,
-           O_CHUNK, O_KERNEL, O_WORK, O_HELP };
+           O_CHUNK, O_KERNEL, O_WORK, O_SYNC, O_INTERVAL, O_HELP };
     static const struct option longopts[] = {
         {"workload", required_argument, NULL, O_WORKLOAD},
         {"strategy", required_argument, NULL, O_STRATEGY},
@@ -119,6 +124,8 @@ static int parse_run(int argc, char **argv, struct run_args *a)
         {"chunk",    required_argument, NULL, O_CHUNK},
         {"kernel",   required_argument, NULL, O_KERNEL},
         {"work",     required_argument, NULL, O_WORK},
+        {"sync",     required_argument, NULL, O_SYNC},
+        {"switch-interval-ms", required_argument, NULL, O_INTERVAL},
         {"help",     no_argument,       NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -167,6 +174,19 @@ static int parse_run(int argc, char **argv, struct run_args *a)
                 return usage_error("--kernel: '%s' is not sum or heavy", optarg);
             a->wo.kernel = optarg;
             break;
+        case O_SYNC:
+            if (strcmp(optarg, "local") != 0 && strcmp(optarg, "atomic") != 0 &&
+                strcmp(optarg, "mutex") != 0 && strcmp(optarg, "none") != 0)
+                return usage_error("--sync: '%s' is not local, atomic, mutex or none", optarg);
+            a->wo.sync = optarg;
+            break;
+        case O_INTERVAL: {
+            double ms;
+            if (opt_double("--switch-interval-ms", optarg, 0.001, 10000, &ms) != 0)
+                return EXIT_USAGE;
+            a->switch_interval_ns = (uint64_t)(ms * 1e6);
+            break;
+        }
         case 'h':
         case O_HELP:
             run_help(stdout);
@@ -183,6 +203,10 @@ static int parse_run(int argc, char **argv, struct run_args *a)
         return usage_error("run: --workload is required (io or cpu)");
     if (a->st == NULL)
         return usage_error("run: --strategy is required (see 'concbench list')");
+    if (a->wo.sync != NULL && strcmp(a->wo.sync, "local") != 0 &&
+        !(a->st->flags & STRATEGY_SHARED_MEMORY))
+        return usage_error("--sync %s needs workers that share memory; %s's do not",
+                           a->wo.sync, a->st->name);
     if (a->st->max_workers && a->workers > a->st->max_workers)
         a->workers = a->st->max_workers;
     return 0;
@@ -208,10 +232,9 @@ static void print_summary(const struct run_args *a, const struct run_report *rep
     }
 }
 
-static cJSON *result_json(const struct run_args *a, const struct run_report *rep, double wall_s,
-                          const struct usage *u)
+static void result_json(cJSON *j, const struct run_args *a, const struct run_report *rep,
+                        double wall_s, const struct usage *u)
 {
-    cJSON *j = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "strategy", a->st->name);
     cJSON_AddStringToObject(j, "workload", a->wl->name);
     cJSON_AddNumberToObject(j, "workers", a->workers);
@@ -232,7 +255,6 @@ static cJSON *result_json(const struct run_args *a, const struct run_report *rep
     cJSON_AddStringToObject(j, "limits", a->st->limits);
     cJSON_AddStringToObject(j, "clock", "CLOCK_MONOTONIC");
     cJSON_AddStringToObject(j, "detail", rep->detail);
-    return j;
 }
 
 int cmd_run(int argc, char **argv)
@@ -255,7 +277,10 @@ int cmd_run(int argc, char **argv)
         return usage_error("out of memory for %zu results", n);
     }
 
-    struct strategy_opts so = {.workers = a.workers};
+    cJSON *j = cJSON_CreateObject();
+    struct strategy_opts so = {
+        .workers = a.workers, .switch_interval_ns = a.switch_interval_ns, .json = j,
+    };
     struct usage u0, u1;
     usage_snapshot(&u0);
     uint64_t t0 = clock_ns();
@@ -263,6 +288,7 @@ int cmd_run(int argc, char **argv)
     uint64_t t1 = clock_ns();
     usage_snapshot(&u1);
     if (rc != 0) {
+        cJSON_Delete(j);
         free(results);
         a.wl->teardown(ctx);
         return usage_error("%s: %s", a.st->name, err);
@@ -272,7 +298,7 @@ int cmd_run(int argc, char **argv)
     double wall_s = ns_to_s(t1 - t0);
     struct run_report rep;
     workload_tally(results, n, &rep);
-    cJSON *j = result_json(&a, &rep, wall_s, &du);
+    result_json(j, &a, &rep, wall_s, &du);
     a.wl->report(ctx, results, n, &rep, j);
     cJSON_ReplaceItemInObject(j, "verified", cJSON_CreateBool(rep.verified));
     cJSON_ReplaceItemInObject(j, "detail", cJSON_CreateString(rep.detail));

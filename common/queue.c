@@ -48,21 +48,36 @@ int queue_push(struct queue *q, size_t item)
     return 0;
 }
 
+/* Take the head; q->lock held and q->len > 0. */
+static size_t take_locked(struct queue *q)
+{
+    size_t item = q->items[q->head];
+    q->head = (q->head + 1) % q->cap;
+    q->len--;
+    pthread_cond_signal(&q->not_full);
+    return item;
+}
+
 int queue_pop(struct queue *q, size_t *item)
 {
     pthread_mutex_lock(&q->lock);
     while (q->len == 0 && !q->closed)
         pthread_cond_wait(&q->not_empty, &q->lock);
-    if (q->len == 0) {
-        pthread_mutex_unlock(&q->lock);
-        return -EPIPE;
-    }
-    *item   = q->items[q->head];
-    q->head = (q->head + 1) % q->cap;
-    q->len--;
-    pthread_cond_signal(&q->not_full);
+    int rc = q->len > 0 ? 0 : -EPIPE;
+    if (rc == 0)
+        *item = take_locked(q);
     pthread_mutex_unlock(&q->lock);
-    return 0;
+    return rc;
+}
+
+int queue_trypop(struct queue *q, size_t *item)
+{
+    pthread_mutex_lock(&q->lock);
+    int rc = q->len > 0 ? 0 : q->closed ? -EPIPE : -EAGAIN;
+    if (rc == 0)
+        *item = take_locked(q);
+    pthread_mutex_unlock(&q->lock);
+    return rc;
 }
 
 void queue_close(struct queue *q)

@@ -39,6 +39,10 @@ int queue_push(struct queue *q, size_t item);
  * Thread-safe. */
 int queue_pop(struct queue *q, size_t *item);
 
+/* Like queue_pop but never blocks: -EAGAIN when the queue is empty and
+ * open. Thread-safe. */
+int queue_trypop(struct queue *q, size_t *item);
+
 /* No more pushes; wakes every waiter. Idempotent, thread-safe. */
 void queue_close(struct queue *q);
 

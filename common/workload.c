@@ -9,6 +9,7 @@
 const struct workload *const workloads[] = {
     &workload_io,
     &workload_cpu,
+    &workload_mixed,
     NULL,
 };
 

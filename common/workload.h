@@ -11,8 +11,12 @@
  * Thread-safety contract for implementations: setup/teardown/report run on
  * the main thread; worker_init, run, start, finish and worker_fini may run
  * on any thread or in a forked child, concurrently for different worker
- * states, and must touch only their worker state, the read-only ctx and the
- * result they are handed.
+ * states, and must touch only their worker state, the result they are
+ * handed, and ctx read-only (or through state the workload documents as
+ * shared and synchronises itself, like the cpu workload's shared total).
+ *
+ * Blocking calls are wrapped in exec_blocking_begin/end and long CPU loops
+ * call exec_checkpoint (exec.h), so a strategy can act at those points.
  */
 #ifndef CONCBENCH_WORKLOAD_H
 #define CONCBENCH_WORKLOAD_H
@@ -43,6 +47,7 @@ struct wl_options {
     uint64_t    chunk;      /* cpu: elements per task */
     uint64_t    work;       /* cpu heavy: rounds per element */
     const char *kernel;     /* cpu: "sum" or "heavy" */
+    const char *sync;       /* cpu: "local", "atomic", "mutex" or "none" */
 };
 
 /* The merged outcome of a run. */
@@ -80,6 +85,14 @@ struct workload {
     CURL *(*start)(void *ctx, void *w, size_t i, struct task_result *r);
     void (*finish)(void *ctx, void *w, size_t i, CURLcode code, struct task_result *r);
 
+    /* Optional CPU stage after an asynchronous transfer (mixed). When a
+     * workload has it, finish() leaves a successful task pending
+     * (r->done == 0); take_job() then moves what the stage needs out of w
+     * into a job, so w can start its next transfer at once, and run_job()
+     * completes the task on any thread and frees the job. */
+    void *(*take_job)(void *ctx, void *w, size_t i);
+    void (*run_job)(void *ctx, void *job, struct task_result *r);
+
     /* Verify and describe: fill rep->verified and rep->detail, and add the
      * workload's own fields (parameters, expected answer) to json. The
      * generic counts in rep are already filled. */
@@ -89,6 +102,7 @@ struct workload {
 
 extern const struct workload workload_io;
 extern const struct workload workload_cpu;
+extern const struct workload workload_mixed;
 
 /* NULL-terminated list of every workload. */
 extern const struct workload *const workloads[];

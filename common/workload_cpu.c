@@ -14,29 +14,55 @@
  * for heavy the LCG jumped ahead `work` steps in O(log work) (an affine map
  * composed with itself), applied to that closed form. All arithmetic wraps
  * mod 2^64, the same in both.
+ *
+ * How the per-element results are added up is the --sync mode:
+ *   local   each task sums its chunk privately; the runner merges the task
+ *           sums after the run (the default, and the right way);
+ *   atomic  every element is added to one shared total with an atomic
+ *           fetch-and-add;
+ *   mutex   every element is added to one shared total under a mutex;
+ *   none    every element is added to one shared total with a plain
+ *           read-modify-write: load, add, store, with nothing making the
+ *           three one step. Two threads interleaving them lose updates,
+ *           exactly like `total += x` in a Python thread. (The load and the
+ *           store are relaxed atomics, so the lost updates are the only
+ *           misbehaviour: no undefined behaviour, nothing for TSan.)
+ * The shared modes only mean something where workers share memory; the
+ * runner refuses them for strategies that do not.
+ *
+ * The kernels call exec_checkpoint() every EXEC_CHECK_EVERY elements, so a
+ * strategy that emulates an interpreter lock can switch threads there.
  */
 #include "workload.h"
 
 #include "clock.h"
+#include "exec.h"
+#include "lcg.h"
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#define LCG_A 6364136223846793005u
-#define LCG_C 1442695040888963407u
-
 enum kernel { KERNEL_SUM, KERNEL_HEAVY };
+enum sync { SYNC_LOCAL, SYNC_ATOMIC, SYNC_MUTEX, SYNC_NONE };
+static const char *const sync_names[] = {"local", "atomic", "mutex", "none"};
 
 struct cpu_ctx {
-    uint64_t   *a;
-    uint64_t    n;
-    uint64_t    chunk;
-    uint64_t    work;
-    enum kernel kernel;
+    uint64_t        *a;
+    uint64_t         n;
+    uint64_t         chunk;
+    uint64_t         work;
+    enum kernel      kernel;
+    enum sync        sync;
+    /* The one shared total of the atomic, mutex and none modes: the only
+     * state the tasks write besides their results. */
+    _Atomic uint64_t total;
+    pthread_mutex_t  total_lock;
 };
 
 /* The default size makes one sequential heavy run take about a second on
@@ -77,6 +103,15 @@ static int cpu_setup(const struct wl_options *o, void **out, char *err, size_t e
         free(c);
         return errf(err, errsz, "unknown kernel '%s' (sum or heavy)", o->kernel);
     }
+    c->sync = SYNC_LOCAL;
+    for (int m = 0; o->sync != NULL && m < 4; m++)
+        if (strcmp(o->sync, sync_names[m]) == 0)
+            c->sync = (enum sync)m;
+    if (o->sync != NULL && strcmp(o->sync, sync_names[c->sync]) != 0) {
+        free(c);
+        return errf(err, errsz, "unknown sync mode '%s' (local, atomic, mutex or none)", o->sync);
+    }
+    pthread_mutex_init(&c->total_lock, NULL);
     if (c->n > CPU_MAX_N) {
         free(c);
         return errf(err, errsz, "--n %llu is more than the %llu elements allowed",
@@ -100,6 +135,7 @@ static int cpu_setup(const struct wl_options *o, void **out, char *err, size_t e
 static void cpu_teardown(void *ctx)
 {
     struct cpu_ctx *c = ctx;
+    pthread_mutex_destroy(&c->total_lock);
     free(c->a);
     free(c);
 }
@@ -110,6 +146,7 @@ static size_t cpu_count(void *ctx)
     return (size_t)((c->n + c->chunk - 1) / c->chunk);
 }
 
+/* The private-sum kernels: plain loops the compiler may vectorise. */
 static uint64_t kernel_sum(const uint64_t *a, uint64_t len)
 {
     uint64_t s = 0;
@@ -121,13 +158,35 @@ static uint64_t kernel_sum(const uint64_t *a, uint64_t len)
 static uint64_t kernel_heavy(const uint64_t *a, uint64_t len, uint64_t work)
 {
     uint64_t s = 0;
-    for (uint64_t i = 0; i < len; i++) {
-        uint64_t x = a[i];
-        for (uint64_t k = 0; k < work; k++)
-            x = x * LCG_A + LCG_C;
-        s += x;
-    }
+    for (uint64_t i = 0; i < len; i++)
+        s += lcg_rounds(a[i], work);
     return s;
+}
+
+/* The shared-total kernels: every element goes to c->total. */
+static void kernel_shared(struct cpu_ctx *c, const uint64_t *a, uint64_t len)
+{
+    uint64_t work = c->kernel == KERNEL_HEAVY ? c->work : 0;
+    for (uint64_t i = 0; i < len; i++) {
+        uint64_t x = lcg_rounds(a[i], work);
+        switch (c->sync) {
+        case SYNC_ATOMIC:
+            atomic_fetch_add_explicit(&c->total, x, memory_order_relaxed);
+            break;
+        case SYNC_MUTEX:
+            pthread_mutex_lock(&c->total_lock);
+            atomic_store_explicit(&c->total,
+                                  atomic_load_explicit(&c->total, memory_order_relaxed) + x,
+                                  memory_order_relaxed);
+            pthread_mutex_unlock(&c->total_lock);
+            break;
+        default: /* SYNC_NONE: load, add, store; not one step */
+            atomic_store_explicit(&c->total,
+                                  atomic_load_explicit(&c->total, memory_order_relaxed) + x,
+                                  memory_order_relaxed);
+            break;
+        }
+    }
 }
 
 static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
@@ -136,9 +195,19 @@ static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
     struct cpu_ctx *c = ctx;
     uint64_t lo = (uint64_t)i * c->chunk;
     uint64_t len = c->n - lo < c->chunk ? c->n - lo : c->chunk;
-    uint64_t t0 = clock_ns();
-    r->value = c->kernel == KERNEL_SUM ? kernel_sum(c->a + lo, len)
-                                       : kernel_heavy(c->a + lo, len, c->work);
+    uint64_t t0 = clock_ns(), s = 0;
+    for (uint64_t b = 0; b < len; b += EXEC_CHECK_EVERY) {
+        uint64_t blen = len - b < EXEC_CHECK_EVERY ? len - b : EXEC_CHECK_EVERY;
+        const uint64_t *p = c->a + lo + b;
+        if (c->sync != SYNC_LOCAL)
+            kernel_shared(c, p, blen);
+        else if (c->kernel == KERNEL_SUM)
+            s += kernel_sum(p, blen);
+        else
+            s += kernel_heavy(p, blen, c->work);
+        exec_checkpoint();
+    }
+    r->value = s;
     r->latency_ns = clock_ns() - t0;
     r->bytes = len * sizeof(uint64_t);
     r->err = FETCH_OK;
@@ -150,24 +219,6 @@ static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
 static uint64_t triangular(uint64_t n)
 {
     return (n % 2 == 0) ? (n / 2) * (n + 1) : n * ((n + 1) / 2);
-}
-
-/* The LCG applied k times is x -> A_k x + C_k; compose by squaring. */
-static void lcg_jump(uint64_t k, uint64_t *ak, uint64_t *ck)
-{
-    uint64_t a = 1, c = 0;          /* accumulated map: identity */
-    uint64_t pa = LCG_A, pc = LCG_C; /* map applied 2^bit times */
-    while (k > 0) {
-        if (k & 1) {
-            c = pa * c + pc; /* (pa, pc) after (a, c) */
-            a = pa * a;
-        }
-        pc = pa * pc + pc;
-        pa = pa * pa;
-        k >>= 1;
-    }
-    *ak = a;
-    *ck = c;
 }
 
 static uint64_t cpu_expected(const struct cpu_ctx *c)
@@ -185,8 +236,11 @@ static void cpu_report(void *ctx, const struct task_result *r, size_t n, struct 
 {
     struct cpu_ctx *c = ctx;
     uint64_t sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += r[i].value;
+    if (c->sync == SYNC_LOCAL)
+        for (size_t i = 0; i < n; i++)
+            sum += r[i].value;
+    else
+        sum = atomic_load(&c->total);
     uint64_t expected = cpu_expected(c);
     rep->verified = rep->failed == 0 && sum == expected;
 
@@ -200,14 +254,26 @@ static void cpu_report(void *ctx, const struct task_result *r, size_t n, struct 
     cJSON_AddNumberToObject(json, "n", (double)c->n);
     cJSON_AddNumberToObject(json, "chunk", (double)c->chunk);
     cJSON_AddNumberToObject(json, "work", c->kernel == KERNEL_HEAVY ? (double)c->work : 0);
-    snprintf(rep->detail, sizeof(rep->detail), "%s kernel, n=%llu in %zu chunks: sum %s, expected %s: %s",
-             c->kernel == KERNEL_SUM ? "sum" : "heavy", (unsigned long long)c->n, n, sum_s, exp_s,
-             rep->verified ? "verified" : "WRONG");
+    cJSON_AddStringToObject(json, "sync", sync_names[c->sync]);
+    int n_ = snprintf(rep->detail, sizeof(rep->detail),
+                      "%s kernel, n=%llu in %zu chunks, sync %s: sum %s, expected %s: %s",
+                      c->kernel == KERNEL_SUM ? "sum" : "heavy", (unsigned long long)c->n, n,
+                      sync_names[c->sync], sum_s, exp_s, rep->verified ? "verified" : "WRONG");
+    if (!rep->verified && rep->failed == 0 && c->sync == SYNC_NONE && n_ > 0 &&
+        (size_t)n_ < sizeof(rep->detail)) {
+        char off[48] = "";
+        if (c->kernel == KERNEL_SUM) /* the lost values themselves */
+            snprintf(off, sizeof(off), ", short by %llu", (unsigned long long)(expected - sum));
+        snprintf(rep->detail + n_, sizeof(rep->detail) - (size_t)n_,
+                 " (updates to the shared total were lost%s: load-add-store on it is not "
+                 "atomic and the workers interleaved)",
+                 off);
+    }
 }
 
 const struct workload workload_cpu = {
     .name     = "cpu",
-    .summary  = "sum of a materialised int64 array in chunks (kernel sum or heavy)",
+    .summary  = "sum of a materialised int64 array in chunks (kernel sum or heavy, --sync mode)",
     .setup    = cpu_setup,
     .teardown = cpu_teardown,
     .count    = cpu_count,

@@ -7,11 +7,22 @@
  * index gives them, and saves the body atomically under --out, named after
  * the URL's last path segment. Run blocking (run) or as an easy handle for
  * a multi handle (start + finish); both end in the same io_complete.
+ *
+ * workload_mixed is the same download with a CPU-heavy stage before the
+ * save: every 8-byte word of the body goes through --work rounds of the LCG
+ * step (lcg.h; trailing bytes are kept as they are), and the result is
+ * saved instead of the body. The stage is checked independently before
+ * saving: the output is decoded with the jumped-ahead inverse map, O(1) a
+ * word, and must give back the downloaded (size- and checksum-verified)
+ * body. Run asynchronously, the stage is split off (take_job/run_job) so a
+ * strategy can hand it to another thread.
  */
 #include "workload.h"
 
 #include "checksum.h"
 #include "clock.h"
+#include "exec.h"
+#include "lcg.h"
 #include "links.h"
 #include "save.h"
 #include "util.h"
@@ -27,7 +38,20 @@ struct io_ctx {
     const char  *out_dir;
     size_t       checked; /* links with a size or checksum to verify against */
     size_t       unchecked_algo; /* checksums in an algorithm we cannot compute */
+    uint64_t     rounds; /* mixed: transform rounds per word; 0 for io */
+    uint64_t     ak, ck, ak_inv; /* the rounds' closed form and its inverse */
 };
+
+/* mixed's CPU stage, detached from the worker that downloaded the body. */
+struct io_job {
+    size_t   i;
+    uint64_t t0;
+    char    *data;
+    size_t   len;
+};
+
+#define MIXED_DEFAULT_WORK 1000
+#define MIXED_CHECK_WORDS  (EXEC_CHECK_EVERY / 8)
 
 struct io_worker {
     CURL            *h;
@@ -77,7 +101,8 @@ static int io_names(struct io_ctx *c, char *err, size_t errsz)
     return rc;
 }
 
-static int io_setup(const struct wl_options *o, void **out, char *err, size_t errsz)
+static int io_setup_rounds(const struct wl_options *o, uint64_t rounds, void **out, char *err,
+                           size_t errsz)
 {
     if ((o->url == NULL) == (o->links_path == NULL))
         return errf(err, errsz, "the io workload needs exactly one of --url or --links");
@@ -85,6 +110,9 @@ static int io_setup(const struct wl_options *o, void **out, char *err, size_t er
     if (c == NULL)
         return errf(err, errsz, "out of memory"), -ENOMEM;
     c->out_dir = o->out_dir ? o->out_dir : "downloads";
+    c->rounds = rounds;
+    lcg_jump(rounds, &c->ak, &c->ck);
+    c->ak_inv = lcg_inverse(c->ak);
     int rc = o->url ? links_load_url(o->url, &c->links, err, errsz)
                     : links_load_file(o->links_path, &c->links, err, errsz);
     if (rc != 0)
@@ -108,6 +136,16 @@ static int io_setup(const struct wl_options *o, void **out, char *err, size_t er
 fail:
     io_teardown(c);
     return rc;
+}
+
+static int io_setup(const struct wl_options *o, void **out, char *err, size_t errsz)
+{
+    return io_setup_rounds(o, 0, out, err, errsz);
+}
+
+static int mixed_setup(const struct wl_options *o, void **out, char *err, size_t errsz)
+{
+    return io_setup_rounds(o, o->work ? o->work : MIXED_DEFAULT_WORK, out, err, errsz);
 }
 
 static size_t io_count(void *ctx)
@@ -141,13 +179,22 @@ static void io_worker_fini(void *ctx, void *wp)
     free(w);
 }
 
-/* The transfer ended: check status, size and checksum, save, fill *r. */
-static void io_complete(struct io_ctx *c, struct io_worker *w, size_t i, CURLcode code,
-                        struct task_result *r)
+/* Saving is blocking I/O: an interpreter lock is released around it. */
+static int io_save(const char *dir, const char *name, const void *data, size_t len)
+{
+    exec_blocking_begin();
+    int rc = save_atomic(dir, name, data, len);
+    exec_blocking_end();
+    return rc;
+}
+
+/* The transfer ended: check status, size and checksum. Returns 0 when the
+ * body is good, else fills *r as a finished, failed task. */
+static int io_check(struct io_ctx *c, struct io_worker *w, size_t i, CURLcode code,
+                    struct task_result *r)
 {
     const struct link *k = &c->links.v[i];
     struct fetch_result fr;
-    r->done = 1;
     r->bytes = w->buf.len;
     if (fetch_complete(w->h, code, &fr) != 0)
         r->err = fr.err;
@@ -155,11 +202,68 @@ static void io_complete(struct io_ctx *c, struct io_worker *w, size_t i, CURLcod
              (k->checksum != NULL && checksum_supported(k->checksum) &&
               !checksum_matches(k->checksum, w->buf.data, w->buf.len)))
         r->err = FETCH_ERR_VERIFY;
-    else if (save_atomic(c->out_dir, c->names[i], w->buf.data, w->buf.len) != 0)
-        r->err = FETCH_ERR_WRITE;
     else
-        r->err = FETCH_OK;
+        return 0;
+    r->done = 1;
     r->latency_ns = clock_ns() - w->t0;
+    return -1;
+}
+
+/* Save data as task i's file and finish the task. */
+static void io_finish_save(struct io_ctx *c, size_t i, const void *data, size_t len, uint64_t t0,
+                           struct task_result *r)
+{
+    r->err = io_save(c->out_dir, c->names[i], data, len) == 0 ? FETCH_OK : FETCH_ERR_WRITE;
+    r->done = 1;
+    r->latency_ns = clock_ns() - t0;
+}
+
+/* mixed's stage: transform, check by decoding, save. */
+static void mixed_stage(struct io_ctx *c, size_t i, const char *data, size_t len, uint64_t t0,
+                        struct task_result *r)
+{
+    size_t words = len / 8;
+    char *out = malloc(len ? len : 1);
+    if (out == NULL) {
+        *r = (struct task_result){.done = 1, .err = FETCH_ERR_WRITE, .bytes = len};
+        return;
+    }
+    for (size_t k = 0; k < words; k++) {
+        uint64_t x;
+        memcpy(&x, data + 8 * k, 8);
+        x = lcg_rounds(x, c->rounds);
+        memcpy(out + 8 * k, &x, 8);
+        if (k % MIXED_CHECK_WORDS == MIXED_CHECK_WORDS - 1)
+            exec_checkpoint();
+    }
+    memcpy(out + 8 * words, data + 8 * words, len - 8 * words);
+    int good = 1;
+    for (size_t k = 0; k < words && good; k++) {
+        uint64_t y, x;
+        memcpy(&y, out + 8 * k, 8);
+        memcpy(&x, data + 8 * k, 8);
+        good = c->ak_inv * (y - c->ck) == x;
+    }
+    r->bytes = len;
+    if (!good) {
+        *r = (struct task_result){.done = 1, .err = FETCH_ERR_VERIFY, .bytes = len,
+                                  .latency_ns = clock_ns() - t0};
+    } else {
+        io_finish_save(c, i, out, len, t0, r);
+    }
+    free(out);
+}
+
+/* After a good transfer: save (io) or transform and save (mixed). */
+static void io_complete(struct io_ctx *c, struct io_worker *w, size_t i, CURLcode code,
+                        struct task_result *r)
+{
+    if (io_check(c, w, i, code, r) != 0)
+        return;
+    if (c->rounds == 0)
+        io_finish_save(c, i, w->buf.data, w->buf.len, w->t0, r);
+    else
+        mixed_stage(c, i, w->buf.data, w->buf.len, w->t0, r);
 }
 
 static CURL *io_start(void *ctx, void *wp, size_t i, struct task_result *r)
@@ -179,11 +283,42 @@ static void io_finish(void *ctx, void *w, size_t i, CURLcode code, struct task_r
     io_complete(ctx, w, i, code, r);
 }
 
+/* mixed, asynchronously: check the transfer, leave the stage pending. */
+static void mixed_finish(void *ctx, void *w, size_t i, CURLcode code, struct task_result *r)
+{
+    io_check(ctx, w, i, code, r);
+}
+
+static void *mixed_take_job(void *ctx, void *wp, size_t i)
+{
+    (void)ctx;
+    struct io_worker *w = wp;
+    struct io_job *job = malloc(sizeof(*job));
+    if (job == NULL)
+        return NULL;
+    *job = (struct io_job){.i = i, .t0 = w->t0, .data = w->buf.data, .len = w->buf.len};
+    w->buf.data = NULL; /* the next transfer grows a fresh buffer */
+    w->buf.len = w->buf.cap = 0;
+    return job;
+}
+
+static void mixed_run_job(void *ctx, void *jp, struct task_result *r)
+{
+    struct io_job *job = jp;
+    mixed_stage(ctx, job->i, job->data, job->len, job->t0, r);
+    free(job->data);
+    free(job);
+}
+
 static void io_run(void *ctx, void *w, size_t i, struct task_result *r)
 {
     CURL *h = io_start(ctx, w, i, r);
-    if (h != NULL)
-        io_complete(ctx, w, i, curl_easy_perform(h), r);
+    if (h == NULL)
+        return;
+    exec_blocking_begin();
+    CURLcode code = curl_easy_perform(h);
+    exec_blocking_end();
+    io_complete(ctx, w, i, code, r);
 }
 
 static void io_report(void *ctx, const struct task_result *r, size_t n, struct run_report *rep,
@@ -194,10 +329,13 @@ static void io_report(void *ctx, const struct task_result *r, size_t n, struct r
     cJSON_AddStringToObject(json, "out", c->out_dir);
     cJSON_AddNumberToObject(json, "checked", (double)c->checked);
     cJSON_AddNumberToObject(json, "unchecked_checksums", (double)c->unchecked_algo);
+    if (c->rounds)
+        cJSON_AddNumberToObject(json, "work", (double)c->rounds);
     workload_latency_json(r, n, json);
     snprintf(rep->detail, sizeof(rep->detail),
-             "%zu of %zu files saved to %s, %zu checked against size/checksum%s: %s", rep->ok, n,
-             c->out_dir, c->checked, c->unchecked_algo ? " (some checksums unsupported)" : "",
+             "%zu of %zu files %ssaved to %s, %zu checked against size/checksum%s: %s", rep->ok, n,
+             c->rounds ? "transformed, decoded back and " : "", c->out_dir, c->checked,
+             c->unchecked_algo ? " (some checksums unsupported)" : "",
              rep->verified ? "verified" : "NOT verified");
 }
 
@@ -212,5 +350,21 @@ const struct workload workload_io = {
     .run         = io_run,
     .start       = io_start,
     .finish      = io_finish,
+    .report      = io_report,
+};
+
+const struct workload workload_mixed = {
+    .name        = "mixed",
+    .summary     = "download each link, transform its words with --work LCG rounds, verify, save",
+    .setup       = mixed_setup,
+    .teardown    = io_teardown,
+    .count       = io_count,
+    .worker_init = io_worker_init,
+    .worker_fini = io_worker_fini,
+    .run         = io_run,
+    .start       = io_start,
+    .finish      = mixed_finish,
+    .take_job    = mixed_take_job,
+    .run_job     = mixed_run_job,
     .report      = io_report,
 };

@@ -2,15 +2,17 @@
  * eventloop.c: one thread, one event loop, many transfers in flight.
  *
  * This is the C shape of asyncio: nothing runs in parallel, but while one
- * transfer waits for the network the loop services the others. The loop is
- * epoll; libcurl's multi_socket API tells it which sockets to watch
- * (socket_cb) and when to wake up if nothing happens (timer_cb, a timerfd).
- * Each wake-up hands the ready socket back to libcurl with
- * curl_multi_socket_action(), then collects finished transfers.
+ * transfer waits for the network the loop services the others. The loop
+ * itself is common/evloop.c: epoll tells it which sockets are ready, a
+ * timerfd carries libcurl's timeouts, and curl_multi_socket_action() hands
+ * both to libcurl, which calls back to say which sockets to watch next.
+ * Read that file next to this one.
  *
  * --workers sets the number of slots: at most that many transfers are in
  * flight, each slot owning one worker state (one reused easy handle). When
  * a transfer finishes, its slot starts the next task: never all N at once.
+ * A CPU stage after a transfer (the mixed workload) runs on the loop
+ * thread too, and stalls every transfer while it runs.
  *
  * A workload with no asynchronous form (the cpu sums) runs each task inline
  * on the loop thread, one after another: concurrency without parallelism,
@@ -18,217 +20,35 @@
  */
 #include "strategy.h"
 
+#include "evloop.h"
 #include "util.h"
 
-#include <errno.h>
-#include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/epoll.h>
-#include <sys/timerfd.h>
-#include <unistd.h>
-
-struct slot {
-    void  *w;    /* the workload's worker state */
-    CURL  *h;    /* its easy handle while in the multi handle, else NULL */
-    size_t task; /* the task in flight */
-};
-
-struct loop {
-    const struct workload *wl;
-    void                  *ctx;
-    struct task_result    *results;
-    size_t                 ntasks;
-    size_t                 next;     /* next task to start */
-    size_t                 inflight;
-    CURLM                 *multi;
-    int                    epfd;
-    int                    tfd;
-};
-
-/* libcurl: start, change or stop watching socket s. */
-static int socket_cb(CURL *easy, curl_socket_t s, int what, void *clientp, void *socketp)
-{
-    (void)easy;
-    struct loop *l = clientp;
-    if (what == CURL_POLL_REMOVE) {
-        epoll_ctl(l->epfd, EPOLL_CTL_DEL, s, NULL); /* may already be closed */
-        curl_multi_assign(l->multi, s, NULL);
-        return 0;
-    }
-    struct epoll_event ev = {
-        .events  = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u),
-        .data.fd = s,
-    };
-    int op = socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-    if (epoll_ctl(l->epfd, op, s, &ev) != 0) {
-        op = (op == EPOLL_CTL_ADD) ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
-        if (epoll_ctl(l->epfd, op, s, &ev) != 0)
-            return -1;
-    }
-    curl_multi_assign(l->multi, s, l); /* any non-NULL marks "registered" */
-    return 0;
-}
-
-/* libcurl: call me back in timeout_ms (-1: never, 0: at once). */
-static int timer_cb(CURLM *multi, long timeout_ms, void *clientp)
-{
-    (void)multi;
-    struct loop *l = clientp;
-    struct itimerspec its = {0};
-    if (timeout_ms >= 0) {
-        /* A zero it_value would disarm the timer; "at once" is 1 ns. */
-        its.it_value.tv_sec  = timeout_ms / 1000;
-        its.it_value.tv_nsec = timeout_ms > 0 ? (timeout_ms % 1000) * 1000000L : 1;
-    }
-    return timerfd_settime(l->tfd, 0, &its, NULL) == 0 ? 0 : -1;
-}
-
-/* Give slot s its next task, skipping tasks that fail before they start. */
-static void slot_start_next(struct loop *l, struct slot *s)
-{
-    while (l->next < l->ntasks) {
-        size_t i = l->next++;
-        CURL *h = l->wl->start(l->ctx, s->w, i, &l->results[i]);
-        if (h == NULL)
-            continue;
-        curl_easy_setopt(h, CURLOPT_PRIVATE, s);
-        if (curl_multi_add_handle(l->multi, h) != CURLM_OK) {
-            l->wl->finish(l->ctx, s->w, i, CURLE_FAILED_INIT, &l->results[i]);
-            continue;
-        }
-        s->h = h;
-        s->task = i;
-        l->inflight++;
-        /* Adding a handle only arms a 0 ms timeout; act on it now so the
-         * request leaves at once instead of after the rest of this batch
-         * of completions has been processed. */
-        int running;
-        curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-        return;
-    }
-}
-
-/* Collect every finished transfer and refill its slot. */
-static void collect_done(struct loop *l)
-{
-    CURLMsg *msg;
-    int left;
-    while ((msg = curl_multi_info_read(l->multi, &left)) != NULL) {
-        if (msg->msg != CURLMSG_DONE)
-            continue;
-        CURL *h = msg->easy_handle;
-        CURLcode code = msg->data.result;
-        struct slot *s;
-        curl_easy_getinfo(h, CURLINFO_PRIVATE, (char **)&s);
-        curl_multi_remove_handle(l->multi, h);
-        s->h = NULL;
-        l->inflight--;
-        l->wl->finish(l->ctx, s->w, s->task, code, &l->results[s->task]);
-        slot_start_next(l, s);
-    }
-}
-
-static int loop_run(struct loop *l, struct slot *slots, unsigned nslots, char *err,
-                    size_t errsz)
-{
-    struct epoll_event events[64];
-    int running;
-
-    struct epoll_event tev = {.events = EPOLLIN, .data.fd = l->tfd};
-    if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->tfd, &tev) != 0)
-        return errf(err, errsz, "unable to watch the timer: %s", strerror(errno));
-    curl_multi_setopt(l->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-    curl_multi_setopt(l->multi, CURLMOPT_SOCKETDATA, l);
-    curl_multi_setopt(l->multi, CURLMOPT_TIMERFUNCTION, timer_cb);
-    curl_multi_setopt(l->multi, CURLMOPT_TIMERDATA, l);
-
-    for (unsigned k = 0; k < nslots; k++)
-        slot_start_next(l, &slots[k]);
-
-    while (l->inflight > 0) {
-        int nev = epoll_wait(l->epfd, events, 64, -1);
-        if (nev < 0) {
-            if (errno == EINTR)
-                continue;
-            return errf(err, errsz, "epoll_wait: %s", strerror(errno));
-        }
-        for (int k = 0; k < nev; k++) {
-            if (events[k].data.fd == l->tfd) {
-                uint64_t expirations;
-                if (read(l->tfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
-                    return errf(err, errsz, "timerfd read: %s", strerror(errno));
-                curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-            } else {
-                uint32_t e = events[k].events;
-                int mask = ((e & EPOLLIN) ? CURL_CSELECT_IN : 0) |
-                           ((e & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
-                           ((e & (EPOLLERR | EPOLLHUP)) ? CURL_CSELECT_ERR : 0);
-                curl_multi_socket_action(l->multi, events[k].data.fd, mask, &running);
-            }
-            collect_done(l);
-        }
-    }
-    return 0;
-}
 
 static int eventloop_run(const struct workload *wl, void *ctx, const struct strategy_opts *o,
                          struct task_result *results, char *err, size_t errsz)
 {
-    struct loop l = {
-        .wl = wl, .ctx = ctx, .results = results, .ntasks = wl->count(ctx), .epfd = -1, .tfd = -1,
-    };
-    unsigned ready = 0;
-    int rc = 0;
+    if (wl->start != NULL)
+        return evloop_run_tasks(wl, ctx, results, o->workers, NULL, err, errsz);
 
-    if (wl->start == NULL) {
-        /* No asynchronous form: each task is a callback run to completion
-         * on the loop thread, one after another. */
-        void *w;
-        if ((rc = workload_worker_init(wl, ctx, &w)) != 0)
-            return errf(err, errsz, "unable to set up the worker: %s", strerror(-rc)), rc;
-        for (size_t i = 0; i < l.ntasks; i++)
-            wl->run(ctx, w, i, &results[i]);
-        workload_worker_fini(wl, ctx, w);
-        return 0;
-    }
-
-    struct slot *slots = calloc(o->workers, sizeof(*slots));
-    l.multi = curl_multi_init();
-    l.epfd = epoll_create1(EPOLL_CLOEXEC);
-    l.tfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
-    if (slots == NULL || l.multi == NULL || l.epfd < 0 || l.tfd < 0) {
-        rc = errf(err, errsz, "unable to set up the event loop: %s", strerror(errno));
-        goto done;
-    }
-    for (; ready < o->workers; ready++)
-        if (workload_worker_init(wl, ctx, &slots[ready].w) != 0)
-            break;
-    if (ready == 0) {
-        rc = errf(err, errsz, "unable to set up any transfer slot");
-        goto done;
-    }
-    rc = loop_run(&l, slots, ready, err, errsz);
-done:
-    for (unsigned k = 0; k < ready; k++) {
-        if (slots[k].h != NULL) /* only after an error inside the loop */
-            curl_multi_remove_handle(l.multi, slots[k].h);
-        workload_worker_fini(wl, ctx, slots[k].w);
-    }
-    if (l.multi)
-        curl_multi_cleanup(l.multi);
-    if (l.tfd >= 0)
-        close(l.tfd);
-    if (l.epfd >= 0)
-        close(l.epfd);
-    free(slots);
-    return rc;
+    /* No asynchronous form: each task is a callback run to completion on
+     * the loop thread, one after another. */
+    void *w;
+    int rc = workload_worker_init(wl, ctx, &w);
+    if (rc != 0)
+        return errf(err, errsz, "unable to set up the worker: %s", strerror(-rc)), rc;
+    size_t n = wl->count(ctx);
+    for (size_t i = 0; i < n; i++)
+        wl->run(ctx, w, i, &results[i]);
+    workload_worker_fini(wl, ctx, w);
+    return 0;
 }
 
 const struct strategy strategy_eventloop = {
     .name    = "eventloop",
     .summary = "one thread: epoll + timerfd driving curl_multi_socket_action, N transfers in flight",
-    .limits  = "poller epoll; at most --workers transfers in flight; cpu tasks run inline on the "
-               "loop thread (no parallelism)",
+    .limits  = "poller epoll; at most --workers transfers in flight; CPU work (cpu tasks, "
+               "mixed's stage) runs inline on the loop thread (no parallelism)",
+    .flags   = STRATEGY_SHARED_MEMORY,
     .run     = eventloop_run,
 };

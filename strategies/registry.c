@@ -11,6 +11,8 @@ const struct strategy *const strategies[] = {
     &strategy_threads,
     &strategy_procs,
     &strategy_eventloop,
+    &strategy_gil,
+    &strategy_hybrid,
     NULL,
 };
 

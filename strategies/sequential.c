@@ -31,5 +31,6 @@ const struct strategy strategy_sequential = {
     .summary = "one loop, one task at a time, one reused connection",
     .limits  = "ignores --workers; always 1",
     .max_workers = 1,
+    .flags   = STRATEGY_SHARED_MEMORY,
     .run     = sequential_run,
 };

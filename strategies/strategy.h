@@ -14,11 +14,18 @@
 
 #include "workload.h"
 
+#include <cjson/cJSON.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct strategy_opts {
-    unsigned workers; /* threads, processes or transfers in flight (>= 1) */
+    unsigned workers;            /* threads, processes or transfers in flight (>= 1) */
+    uint64_t switch_interval_ns; /* gil: how long a waiter waits before asking */
+    cJSON   *json;               /* a strategy may add its own result fields */
 };
+
+/* Capabilities. */
+#define STRATEGY_SHARED_MEMORY 0x1u /* workers share the address space */
 
 struct strategy {
     const char *name;
@@ -29,6 +36,7 @@ struct strategy {
     /* Most workers the model can use (0: no limit); the runner clamps to
      * it and records the number actually used. */
     unsigned max_workers;
+    unsigned flags; /* STRATEGY_* capabilities */
 
     /* Run every task of wl once. results has count() zeroed entries; a task
      * left with done == 0 is reported failed. Returns 0 when every task was
@@ -43,6 +51,8 @@ extern const struct strategy strategy_sequential;
 extern const struct strategy strategy_threads;
 extern const struct strategy strategy_procs;
 extern const struct strategy strategy_eventloop;
+extern const struct strategy strategy_gil;
+extern const struct strategy strategy_hybrid;
 
 /* NULL-terminated list of every strategy. */
 extern const struct strategy *const strategies[];

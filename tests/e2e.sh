@@ -31,6 +31,22 @@ expect "URL list extracted" test "$(wc -l <"$SCRATCH/links.txt")" -eq $FILES
 expect "URL list run exit 0" test $? -eq 0
 expect "URL list files byte-identical" diff -r "$SCRATCH/expected" "$SCRATCH/dl-list"
 
+# mixed: the files are transformed, so they must differ from the bodies in
+# every full 8-byte word, keep their sizes, and verify (decoded back).
+"$CONCBENCH" run --workload mixed --strategy "$STRATEGY" --workers 4 --work 50 \
+    --url "$URL/index.json" --out "$SCRATCH/dl-mixed" --json >"$SCRATCH/mixed.json"
+expect "mixed exit 0" test $? -eq 0
+expect "mixed verified" test "$(json "$SCRATCH/mixed.json" verified)" = true
+expect "mixed ok = $FILES" test "$(json "$SCRATCH/mixed.json" ok)" = $FILES
+same_size=0 differs=0
+for f in "$SCRATCH"/expected/*; do
+    g="$SCRATCH/dl-mixed/$(basename "$f")"
+    [ "$(stat -c %s "$f")" = "$(stat -c %s "$g" 2>/dev/null)" ] && same_size=$((same_size + 1))
+    cmp -s "$f" "$g" || differs=$((differs + 1))
+done
+expect "mixed files keep their sizes" test $same_size -eq $FILES
+expect "mixed files are transformed" test $differs -eq $FILES
+
 for kernel in sum heavy; do
     "$CONCBENCH" run --workload cpu --strategy "$STRATEGY" --workers 3 --kernel $kernel \
         --n 300000 --chunk 7000 --work 5 --json >"$SCRATCH/cpu.json"

@@ -4,6 +4,7 @@
  * workload reports as "expected" and a naive loop written here.
  */
 #include "check.h"
+#include "lcg.h"
 #include "workload.h"
 
 #include <cjson/cJSON.h>
@@ -60,8 +61,50 @@ static void run_case(const char *kernel, uint64_t n, uint64_t chunk, uint64_t wo
     workload_cpu.teardown(ctx);
 }
 
+/* The closed forms in lcg.h agree with doing the rounds, and invert them. */
+static void test_lcg(void)
+{
+    uint64_t x = 0x0123456789abcdefu;
+    for (uint64_t k = 0; k < 300; k += 37) {
+        uint64_t ak, ck, y = lcg_rounds(x, k);
+        lcg_jump(k, &ak, &ck);
+        CHECK(ak * x + ck == y);
+        CHECK(lcg_inverse(ak) * ak == 1);
+        CHECK(lcg_inverse(ak) * (y - ck) == x);
+        x = y ^ (x >> 7);
+    }
+}
+
+static void test_sync_modes(void)
+{
+    const char *modes[] = {"local", "atomic", "mutex", "none"};
+    for (int m = 0; m < 4; m++) {
+        /* One thread: every mode must be exact, including the race. */
+        struct wl_options o = {.kernel = "heavy", .n = 10000, .chunk = 999, .work = 3,
+                               .sync = modes[m]};
+        void *ctx;
+        char err[256];
+        CHECK(workload_cpu.setup(&o, &ctx, err, sizeof(err)) == 0);
+        size_t tasks = workload_cpu.count(ctx);
+        struct task_result *r = calloc(tasks, sizeof(*r));
+        for (size_t i = 0; i < tasks; i++)
+            workload_cpu.run(ctx, NULL, i, &r[i]);
+        struct run_report rep;
+        cJSON *j = cJSON_CreateObject();
+        workload_tally(r, tasks, &rep);
+        workload_cpu.report(ctx, r, tasks, &rep, j);
+        CHECK(rep.verified);
+        CHECK(strcmp(cJSON_GetObjectItem(j, "sync")->valuestring, modes[m]) == 0);
+        cJSON_Delete(j);
+        free(r);
+        workload_cpu.teardown(ctx);
+    }
+}
+
 int main(void)
 {
+    test_lcg();
+    test_sync_modes();
     run_case("sum", 1000, 64, 0);
     run_case("sum", 1, 1, 0);
     run_case("sum", 100003, 1000, 0); /* last chunk short */
