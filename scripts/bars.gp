@@ -6,8 +6,9 @@ set output dir.'/bars.'.ext
 set multiplot layout 1,3 title sprintf("Median wall time per strategy (in-process, %d runs; bars: min-max)\n%s", runs, machine)
 set style fill solid 0.75 border -1
 set boxwidth 0.6
-set xtics ('sequential' 0, 'threads' 1, 'procs' 2, 'eventloop' 3)
-set xrange [-0.6:3.6]
+eval 'set xtics '.strategy_xtics
+set xtics rotate by -30
+set xrange [-0.6:5.6]
 set yrange [0:*]
 set ylabel 'wall time, s'
 unset key
@@ -26,10 +27,11 @@ do for [p in panels] {
     } else {
         set title sprintf('cpu, kernel %s: %d workers', k, n)
     }
-    plot for [s in 'sequential '.strategies] dir.'/results.csv' \
+    list = 'sequential '.((w eq 'io') ? io_strategies : cpu_strategies)
+    plot for [s in list] dir.'/results.csv' \
             using (only(at(w, k, s, n), index_of(s))):(only(at(w, k, s, n), column(c_median))) \
             with boxes lc rgb color(s), \
-         for [s in 'sequential '.strategies] dir.'/results.csv' \
+         for [s in list] dir.'/results.csv' \
             using (only(at(w, k, s, n), index_of(s))):(only(at(w, k, s, n), column(c_median))):\
                   (only(at(w, k, s, n), column(c_min))):(only(at(w, k, s, n), column(c_max))) \
             with yerrorbars lc rgb '#000000' pt 0 ps 0

@@ -6,8 +6,8 @@ set output dir.'/cost.'.ext
 set multiplot layout 1,2 title sprintf("Cost per run: CPU time and peak memory (medians of %d runs; io at %d workers, cpu at %d)\n%s", runs, io_bar_workers, cpu_bar_workers, machine)
 set style fill solid 0.8 border -1
 set boxwidth 0.26
-set xtics ('sequential' 0, 'threads' 1, 'procs' 2, 'eventloop' 3)
-set xrange [-0.6:3.6]
+eval 'set xtics '.strategy_xtics
+set xrange [-0.6:5.6]
 set yrange [0:*]
 set key top left
 

@@ -4,7 +4,7 @@ load scripts.'/common.gp'
 set output dir.'/cpu.'.ext
 
 set multiplot layout 1,2 title sprintf("CPU-bound: sum of chunks, speedup over sequential (in-process medians of %d runs)\n%s", runs, machine)
-set xlabel 'workers (threads or processes; the event loop has one thread)'
+set xlabel 'workers (threads or processes; the event loop has one thread; gil: one at a time)'
 set ylabel 'speedup (sequential median / median)'
 set xrange [0.5:max_cpu_workers + 0.5]
 set yrange [0:cores * 1.2]
@@ -21,7 +21,7 @@ do for [k in 'sum heavy'] {
         set title sprintf('kernel heavy: n = %d, %d LCG rounds per element (compute-bound)', cpu_n, cpu_work)
     }
     plot ideal(x) with lines dt 2 lw 2 lc rgb '#000000' title 'ideal: min(workers, cores)', \
-         for [s in strategies] dir.'/results.csv' \
+         for [s in cpu_strategies] dir.'/results.csv' \
             using (only(is('cpu', k, s), column(c_workers))):(only(is('cpu', k, s), column(c_speedup))) \
             with linespoints lw 2 pt 7 lc rgb color(s) title s
 }

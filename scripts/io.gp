@@ -20,7 +20,7 @@ seq_median = STATS_max
 bound(x) = ceil(files / floor(x)) * delay_s
 plot bound(x) with lines lw 2 dt 2 lc rgb '#000000' title 'latency bound: ceil(files / workers) x delay', \
      seq_median with lines lw 2 lc rgb color('sequential') title sprintf('sequential (%.2f s)', seq_median), \
-     for [s in strategies] dir.'/results.csv' \
+     for [s in io_strategies] dir.'/results.csv' \
         using (only(is('io', '-', s), column(c_workers))):(only(is('io', '-', s), column(c_median))):\
               (only(is('io', '-', s), column(c_min))):(only(is('io', '-', s), column(c_max))) \
         with yerrorlines lw 2 pt 7 lc rgb color(s) title s

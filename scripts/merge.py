@@ -25,13 +25,17 @@ import os
 import statistics
 import sys
 
+# Columns 1..24 are what the chart scripts were first written against;
+# new columns go at the end so those numbers never move.
 CSV_COLUMNS = [
     "workload", "kernel", "strategy", "workers", "median_s", "min_s", "max_s", "mean_s",
     "stddev_s", "process_median_s", "process_min_s", "process_max_s", "speedup",
     "efficiency", "bound_s", "cpu_s", "max_rss_kb", "ctx_voluntary", "ctx_involuntary",
     "p50_ms", "p95_ms", "p99_ms", "verified", "runs",
+    "sync", "expected_fail", "vs_local", "gil_switches", "gil_lock_wait_s",
 ]
-STRATEGY_ORDER = ["sequential", "threads", "procs", "eventloop"]
+STRATEGY_ORDER = ["sequential", "threads", "procs", "eventloop", "gil", "hybrid"]
+WORKLOAD_ORDER = ["io", "cpu", "mixed"]
 
 
 def read_jsonl(path, skip):
@@ -70,28 +74,35 @@ def clock_stats(times):
     }
 
 
-def point(entry, name, runs, machine):
+def point(entry, name, meta, runs, machine):
     """One results.json entry from hyperfine's entry and the in-process runs."""
     params = machine["parameters"]
-    workload, rest = name.split("-", 1)
-    kernel, strategy = ("-", rest) if workload == "io" else rest.split("-", 1)
+    workload, kernel, strategy = meta["workload"], meta["kernel"], meta["strategy"]
     workers = int(entry.get("parameters", {}).get("workers", 1))
     exit_codes = entry.get("exit_codes") or []
+    complete = bool(runs) and len(runs) == params["runs"]
     p = dict(entry)
     p.update({
         "name": name,
         "workload": workload,
         "kernel": kernel,
         "strategy": strategy,
+        "sync": meta["sync"],
         "workers": workers,
         "runs": len(runs),
         "inproc": clock_stats([r["wall_s"] for r in runs]),
     })
     p["verified"] = bool(
-        runs
-        and len(runs) == params["runs"]
+        complete
         and all(r.get("verified") is True for r in runs)
         and all(code == 0 for code in exit_codes)
+    )
+    # The race is meant to fail: a shared total with no synchronisation at
+    # two or more workers. Expected only if every run ran to its verdict
+    # (exit 0 or 1); a crash is never expected.
+    p["expected_fail"] = bool(
+        meta["sync"] == "none" and workers >= 2 and complete
+        and all(code in (0, 1) for code in exit_codes)
     )
     if runs:
         last = runs[-1]
@@ -112,8 +123,14 @@ def point(entry, name, runs, machine):
         if workload == "io":
             p["latency_ms"] = {q: med([r["latency_ms"][q] for r in runs if "latency_ms" in r])
                                for q in ("p50", "p95", "p99")}
-        else:
+        elif workload == "cpu":
             p.update({k: last.get(k) for k in ("sum", "expected", "n", "chunk", "work")})
+            p["wrong_sums"] = sum(1 for r in runs if r.get("sum") != r.get("expected"))
+        if workload == "mixed":
+            p["work"] = last.get("work")
+        if any("gil" in r for r in runs):
+            p["gil"] = {k: med([r["gil"][k] for r in runs if "gil" in r])
+                        for k in ("switches", "forced_drops", "lock_wait_s", "switch_interval_ms")}
     if workload == "io":
         n, delay = params["files"], params["delay_ms"] / 1000.0
         p["bound_s"] = (n if strategy == "sequential" else math.ceil(n / workers)) * delay
@@ -121,15 +138,20 @@ def point(entry, name, runs, machine):
 
 
 def add_speedups(results):
-    base = {}
+    base, local = {}, {}
     for p in results:
         if p["strategy"] == "sequential" and p["inproc"]:
             base[(p["workload"], p["kernel"])] = p["inproc"]["median"]
+        if p["kernel"] == "sync" and p["sync"] == "local" and p["inproc"]:
+            local[p["workers"]] = p["inproc"]["median"]
     for p in results:
         b = base.get((p["workload"], p["kernel"]))
         if b and p["inproc"]:
             p["speedup"] = b / p["inproc"]["median"]
             p["efficiency"] = p["speedup"] / p["workers"]
+        lo = local.get(p["workers"]) if p["kernel"] == "sync" else None
+        if lo and p["inproc"]:
+            p["vs_local"] = p["inproc"]["median"] / lo
 
 
 def fmt(v, spec=".3f"):
@@ -155,6 +177,9 @@ def write_csv(path, results):
                 p.get("ctx_voluntary", ""), p.get("ctx_involuntary", ""),
                 fmt(lat.get("p50")), fmt(lat.get("p95")), fmt(lat.get("p99")),
                 1 if p["verified"] else 0, p["runs"],
+                p["sync"], 1 if p["expected_fail"] else 0, fmt(p.get("vs_local"), ".4f"),
+                fmt((p.get("gil") or {}).get("switches"), ".0f"),
+                fmt((p.get("gil") or {}).get("lock_wait_s"), ".6f"),
             ])
     os.replace(path + ".tmp", path)
 
@@ -174,19 +199,26 @@ def write_summary(path, machine, results):
     ]
     groups = [("io", "-", f"io: {prm['files']} files, {prm['delay_ms']} ms server delay"),
               ("cpu", "sum", f"cpu, sum kernel: n = {prm['sum_n']}"),
-              ("cpu", "heavy", f"cpu, heavy kernel: n = {prm['cpu_n']}, work = {prm['cpu_work']}")]
+              ("cpu", "heavy", f"cpu, heavy kernel: n = {prm['cpu_n']}, work = {prm['cpu_work']}"),
+              ("cpu", "sync", f"cpu, sync modes (threads, sum kernel): n = {prm['sync_n']}"),
+              ("mixed", "-", f"mixed: {prm['files']} files, {prm['delay_ms']} ms delay, "
+                             f"{prm['mixed_work']} rounds per word")]
     for workload, kernel, title in groups:
         rows = [p for p in results if p["workload"] == workload and p["kernel"] == kernel]
         if not rows:
             continue
         bound_col = workload == "io"
+        sync_col = kernel == "sync"
         out += ["", f"## {title}", "",
                 "| strategy | workers | median | min – max | process | speedup | efficiency |"
-                + (" bound | vs bound |" if bound_col else "") + " verified |",
-                "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if bound_col else "") + "---|"]
+                + (" bound | vs bound |" if bound_col else "")
+                + (" vs local |" if sync_col else "") + " verified |",
+                "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if bound_col else "")
+                + ("---:|" if sync_col else "") + "---|"]
         for p in rows:
             ip = p["inproc"]
-            cells = [p["strategy"], str(p["workers"])]
+            name = f"{p['strategy']} --sync {p['sync']}" if sync_col else p["strategy"]
+            cells = [name, str(p["workers"])]
             if ip:
                 cells += [f"{ip['median']:.3f} s", f"{ip['min']:.3f} – {ip['max']:.3f} s"]
             else:
@@ -197,7 +229,12 @@ def write_summary(path, machine, results):
             if bound_col:
                 cells.append(f"{p['bound_s']:.3f} s")
                 cells.append(f"{ip['median'] / p['bound_s']:.2f}x" if ip else "–")
-            cells.append("yes" if p["verified"] else "**NO**")
+            if sync_col:
+                cells.append(f"{p['vs_local']:.2f}x" if "vs_local" in p else "–")
+            if p["verified"]:
+                cells.append("yes" if not p["expected_fail"] else "yes (**the race did not show**)")
+            else:
+                cells.append("no, as expected: lost updates" if p["expected_fail"] else "**NO**")
             out.append("| " + " | ".join(cells) + " |")
     with open(path + ".tmp", "w") as f:
         f.write("\n".join(out) + "\n")
@@ -229,6 +266,9 @@ def write_plot_inc(path, machine, results):
         "sum_n": prm["sum_n"],
         "cpu_n": prm["cpu_n"],
         "cpu_work": prm["cpu_work"],
+        "sync_n": prm["sync_n"],
+        "mixed_work": prm["mixed_work"],
+        "mixed_bar_workers": max(prm["mixed_workers"]),
         "io_bar_workers": bar_workers("io"),
         "cpu_bar_workers": bar_workers("cpu"),
         "max_io_workers": max([p["workers"] for p in results if p["workload"] == "io"] or [1]),
@@ -252,9 +292,12 @@ def main():
 
     results = []
     for fname in sorted(os.listdir(raw)):
-        if not fname.endswith(".json"):
+        if not fname.endswith(".meta.json"):
             continue
-        name = fname[:-5]
+        name = fname[:-len(".meta.json")]
+        with open(os.path.join(raw, fname)) as f:
+            meta = json.load(f)
+        fname = name + ".json"
         try:
             with open(os.path.join(raw, fname)) as f:
                 export = json.load(f)
@@ -264,11 +307,13 @@ def main():
         for entry in export.get("results", []):
             w = entry.get("parameters", {}).get("workers", "1")
             runs = read_jsonl(os.path.join(raw, f"{name}-{w}.jsonl"), skip)
-            results.append(point(entry, name, runs, machine))
+            results.append(point(entry, name, meta, runs, machine))
 
     order = {s: i for i, s in enumerate(STRATEGY_ORDER)}
-    results.sort(key=lambda p: (p["workload"] != "io", p["kernel"],
-                                order.get(p["strategy"], 99), p["workers"]))
+    sync_order = {m: i for i, m in enumerate(["local", "atomic", "mutex", "none", "-"])}
+    results.sort(key=lambda p: (WORKLOAD_ORDER.index(p["workload"]), p["kernel"],
+                                order.get(p["strategy"], 99), sync_order.get(p["sync"], 9),
+                                p["workers"]))
     add_speedups(results)
 
     with open(os.path.join(run, "results.json.tmp"), "w") as f:

@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
     echo "plot: $dir has no results.csv or plot.inc" >&2
     exit 2
 }
-for chart in io cpu bars cost; do
+for chart in io cpu bars cost gil sync mixed; do
     for ext in png svg; do
         gnuplot -e "dir='$dir'; ext='$ext'; scripts='$here'" "$here/$chart.gp"
     done

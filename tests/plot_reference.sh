@@ -11,7 +11,7 @@ rm -f "$SCRATCH"/ref/*.png "$SCRATCH"/ref/*.svg
 "$ROOT/scripts/plot.sh" "$SCRATCH/ref" 2>"$SCRATCH/gnuplot.err"
 expect "plot.sh exits 0" test $? -eq 0
 expect "gnuplot printed nothing on stderr: $(head -3 "$SCRATCH/gnuplot.err")" test ! -s "$SCRATCH/gnuplot.err"
-for chart in io cpu bars cost; do
+for chart in io cpu bars cost gil sync mixed; do
     expect "$chart.png drawn" test "$(head -c 4 "$SCRATCH/ref/$chart.png" | od -An -c | tr -d ' \n')" = 211PNG
     expect "$chart.svg drawn" grep -q '<svg' "$SCRATCH/ref/$chart.svg"
 done
