@@ -30,7 +30,8 @@ struct pool_ops {
     int (*thread_init)(void *arg, unsigned id, void **state);
     void (*thread_fini)(void *arg, void *state);
     void (*item)(void *arg, void *state, size_t i);
-    /* An item taken by a thread whose init failed. */
+    /* An item taken by a thread whose init failed; required with
+     * thread_init. */
     void (*item_failed)(void *arg, size_t i);
 };
 

@@ -39,13 +39,7 @@ static void stage_item(void *arg, void *state, size_t i)
     sp->jobs[i] = NULL;
 }
 
-static void stage_failed(void *arg, size_t i)
-{
-    struct stage_pool *sp = arg;
-    sp->wl->run_job(sp->ctx, sp->jobs[i], &sp->results[i]); /* never: no init hook */
-}
-
-static const struct pool_ops stage_ops = {.item = stage_item, .item_failed = stage_failed};
+static const struct pool_ops stage_ops = {.item = stage_item};
 
 /* Called on the loop thread: queue the job for the pool. */
 static void stage_submit(void *arg, size_t i, void *job)
