@@ -8,8 +8,14 @@
 #  - GIL on I/O: blocking transfers release the lock, so gil downloads
 #    about as fast as threads.
 # Ratios only; no absolute time is asserted.
+#
+# lessons.sh race: the race and the sync modes (correctness, any build).
+# lessons.sh gil:  the GIL ratios (timing: optimised builds only).
 . "$(dirname "$0")/lib.sh"
 C="$CONCBENCH run --workload cpu --workers 2 --json"
+PART=${1:?usage: lessons.sh race|gil}
+
+if [ "$PART" = race ]; then
 
 # The race, big enough that the two workers interleave for tens of ms.
 $C --strategy threads --kernel heavy --work 5 --n 8388608 --sync none >"$SCRATCH/none.json"
@@ -26,7 +32,9 @@ for mode in local atomic mutex; do
 done
 $C --strategy gil --kernel sum --n 2097152 --sync none >"$SCRATCH/gil-none.json"
 expect "the race under the GIL still exits 0 or 1, never crashes" test $? -le 1
+fi
 
+if [ "$PART" = gil ]; then
 # GIL against GIL-free threads on CPU work, same run.
 for s in sequential threads gil; do
     $C --strategy $s --kernel heavy --work 40 --n 4194304 >"$SCRATCH/cpu-$s.json" || fail "cpu $s failed"
@@ -50,4 +58,5 @@ thr_s=$(json "$SCRATCH/io-threads.json" wall_s)
 gil_s=$(json "$SCRATCH/io-gil.json" wall_s)
 echo "io, 8 workers: threads $thr_s s, gil $gil_s s"
 expect "gil io within 1.5x of threads" ratio_at_least "$thr_s" "$gil_s" 0.667
+fi
 finish
