@@ -3,6 +3,8 @@
  */
 #include "workload.h"
 
+#include "util.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +33,22 @@ void workload_worker_fini(const struct workload *wl, void *ctx, void *w)
 {
     if (wl->worker_fini)
         wl->worker_fini(ctx, w);
+}
+
+int workload_run_inline(const struct workload *wl, void *ctx, struct task_result *results,
+                        char *err, size_t errsz)
+{
+    void *w;
+    int rc = workload_worker_init(wl, ctx, &w);
+    if (rc != 0) {
+        errf(err, errsz, "unable to set up the worker: %s", strerror(-rc));
+        return rc;
+    }
+    size_t n = wl->count(ctx);
+    for (size_t i = 0; i < n; i++)
+        wl->run(ctx, w, i, &results[i]);
+    workload_worker_fini(wl, ctx, w);
+    return 0;
 }
 
 void workload_tally(const struct task_result *r, size_t n, struct run_report *rep)

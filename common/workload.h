@@ -116,6 +116,12 @@ int workload_worker_init(const struct workload *wl, void *ctx, void **w);
 /* Call wl->worker_fini if it has one. */
 void workload_worker_fini(const struct workload *wl, void *ctx, void *w);
 
+/* Run every task of wl in order on the calling thread with one worker
+ * state: the sequential loop. Returns 0, or a negative errno with a
+ * message in err when the worker state cannot be set up. */
+int workload_run_inline(const struct workload *wl, void *ctx, struct task_result *results,
+                        char *err, size_t errsz);
+
 /* Fill the generic part of rep (tasks, ok, failed, errors, bytes) from r. */
 void workload_tally(const struct task_result *r, size_t n, struct run_report *rep);
 

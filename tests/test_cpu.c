@@ -24,22 +24,32 @@ static uint64_t naive(const char *kernel, uint64_t n, uint64_t work)
     return s;
 }
 
+/* Set up the cpu workload with o, run every task in order, report into
+ * *rep and a new JSON object. The caller frees *r, the JSON and ctx. */
+static cJSON *run_all(const struct wl_options *o, void **ctx, struct task_result **r,
+                      size_t *tasks, struct run_report *rep)
+{
+    char err[256];
+    CHECK(workload_cpu.setup(o, ctx, err, sizeof(err)) == 0);
+    *tasks = workload_cpu.count(*ctx);
+    *r = calloc(*tasks, sizeof(**r));
+    for (size_t i = 0; i < *tasks; i++)
+        workload_cpu.run(*ctx, NULL, i, &(*r)[i]);
+    cJSON *j = cJSON_CreateObject();
+    workload_tally(*r, *tasks, rep);
+    workload_cpu.report(*ctx, *r, *tasks, rep, j);
+    return j;
+}
+
 static void run_case(const char *kernel, uint64_t n, uint64_t chunk, uint64_t work)
 {
     struct wl_options o = {.kernel = kernel, .n = n, .chunk = chunk, .work = work};
     void *ctx;
-    char err[256];
-    CHECK(workload_cpu.setup(&o, &ctx, err, sizeof(err)) == 0);
-    size_t tasks = workload_cpu.count(ctx);
-    CHECK(tasks == (n + chunk - 1) / chunk);
-    struct task_result *r = calloc(tasks, sizeof(*r));
-    for (size_t i = 0; i < tasks; i++)
-        workload_cpu.run(ctx, NULL, i, &r[i]);
-
+    struct task_result *r;
+    size_t tasks;
     struct run_report rep;
-    cJSON *j = cJSON_CreateObject();
-    workload_tally(r, tasks, &rep);
-    workload_cpu.report(ctx, r, tasks, &rep, j);
+    cJSON *j = run_all(&o, &ctx, &r, &tasks, &rep);
+    CHECK(tasks == (n + chunk - 1) / chunk);
     char want[24];
     snprintf(want, sizeof(want), "%llu", (unsigned long long)naive(kernel, n, work));
     const cJSON *sum = cJSON_GetObjectItem(j, "sum"), *exp = cJSON_GetObjectItem(j, "expected");
@@ -83,16 +93,10 @@ static void test_sync_modes(void)
         struct wl_options o = {.kernel = "heavy", .n = 10000, .chunk = 999, .work = 3,
                                .sync = modes[m]};
         void *ctx;
-        char err[256];
-        CHECK(workload_cpu.setup(&o, &ctx, err, sizeof(err)) == 0);
-        size_t tasks = workload_cpu.count(ctx);
-        struct task_result *r = calloc(tasks, sizeof(*r));
-        for (size_t i = 0; i < tasks; i++)
-            workload_cpu.run(ctx, NULL, i, &r[i]);
+        struct task_result *r;
+        size_t tasks;
         struct run_report rep;
-        cJSON *j = cJSON_CreateObject();
-        workload_tally(r, tasks, &rep);
-        workload_cpu.report(ctx, r, tasks, &rep, j);
+        cJSON *j = run_all(&o, &ctx, &r, &tasks, &rep);
         CHECK(rep.verified);
         CHECK(strcmp(cJSON_GetObjectItem(j, "sync")->valuestring, modes[m]) == 0);
         cJSON_Delete(j);
