@@ -10,13 +10,17 @@
 #include "cli.h"
 
 #include "clock.h"
+#include "exec.h"
+#include "save.h"
 #include "strategy.h"
 #include "sysinfo.h"
 #include "util.h"
 
 #include <cjson/cJSON.h>
 #include <event2/event.h>
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,11 +40,18 @@ static void run_help(FILE *f)
         "  --workers N         threads / processes / transfers in flight (default: cores)\n"
         "  --switch-interval-ms MS  gil: wait before asking the holder to drop (default 5)\n"
         "  --json              print one JSON object instead of the summary\n"
+        "  --output FILE       also write that JSON object to FILE, atomically\n"
         "\n"
         "io workload:\n"
         "  --url URL           index JSON or URL list to download first\n"
         "  --links FILE        the same, from a file\n"
         "  --out DIR           where to save the files (default: downloads)\n"
+        "  --timeout-ms MS     per-transfer time limit (default 30000)\n"
+        "  --connect-timeout-ms MS  per-connect time limit (default 10000)\n"
+        "  --retries N         retry 5xx, resets and timeouts up to N times, with\n"
+        "                      backoff from 50 ms doubling to 800 ms (never a 404)\n"
+        "\n"
+        "mixed workload: as io, plus --work K rounds per 8-byte word (default 1000)\n"
         "\n"
         "cpu workload:\n"
         "  --kernel sum|heavy  memory-bound sum or compute-bound LCG rounds (default heavy)\n"
@@ -51,8 +62,11 @@ static void run_help(FILE *f)
         "                      atomic, mutex (one shared total) or none (a shared total\n"
         "                      with no synchronisation: the race; loses updates)\n"
         "\n"
+        "SIGINT or SIGTERM stops the run within about a second: tasks in flight\n"
+        "are abandoned, the partial summary is printed, exit 128 + signal.\n"
+        "\n"
         "Exit status: 0 all tasks succeeded and verified, 1 some did not,\n"
-        "2 usage or setup error.\n");
+        "2 usage or setup error, 130/143 interrupted.\n");
 }
 
 void machine_json(cJSON *obj)
@@ -104,6 +118,7 @@ struct run_args {
     const struct strategy *st;
     unsigned               workers;
     int                    json;
+    const char            *output;
     uint64_t               switch_interval_ns;
     struct wl_options      wo;
 };
@@ -111,7 +126,8 @@ struct run_args {
 static int parse_run(int argc, char **argv, struct run_args *a)
 {
     enum { O_WORKLOAD = 256, O_STRATEGY, O_WORKERS, O_JSON, O_URL, O_LINKS, O_OUT, O_N,
-           O_CHUNK, O_KERNEL, O_WORK, O_SYNC, O_INTERVAL, O_HELP };
+           O_CHUNK, O_KERNEL, O_WORK, O_SYNC, O_INTERVAL, O_TIMEOUT, O_CONNECT, O_RETRIES,
+           O_OUTPUT, O_HELP };
     static const struct option longopts[] = {
         {"workload", required_argument, NULL, O_WORKLOAD},
         {"strategy", required_argument, NULL, O_STRATEGY},
@@ -126,6 +142,10 @@ static int parse_run(int argc, char **argv, struct run_args *a)
         {"work",     required_argument, NULL, O_WORK},
         {"sync",     required_argument, NULL, O_SYNC},
         {"switch-interval-ms", required_argument, NULL, O_INTERVAL},
+        {"timeout-ms", required_argument, NULL, O_TIMEOUT},
+        {"connect-timeout-ms", required_argument, NULL, O_CONNECT},
+        {"retries",  required_argument, NULL, O_RETRIES},
+        {"output",   required_argument, NULL, O_OUTPUT},
         {"help",     no_argument,       NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
@@ -187,6 +207,26 @@ static int parse_run(int argc, char **argv, struct run_args *a)
             a->switch_interval_ns = (uint64_t)(ms * 1e6);
             break;
         }
+        case O_TIMEOUT:
+            if (opt_u64("--timeout-ms", optarg, 1, 86400000, &v) != 0)
+                return EXIT_USAGE;
+            a->wo.timeout_ms = (long)v;
+            break;
+        case O_CONNECT:
+            if (opt_u64("--connect-timeout-ms", optarg, 1, 86400000, &v) != 0)
+                return EXIT_USAGE;
+            a->wo.connect_timeout_ms = (long)v;
+            break;
+        case O_RETRIES:
+            if (opt_u64("--retries", optarg, 0, 100, &v) != 0)
+                return EXIT_USAGE;
+            a->wo.retries = (unsigned)v;
+            break;
+        case O_OUTPUT:
+            if (optarg[0] == '\0')
+                return usage_error("--output: empty file name");
+            a->output = optarg;
+            break;
         case 'h':
         case O_HELP:
             run_help(stdout);
@@ -213,8 +253,13 @@ static int parse_run(int argc, char **argv, struct run_args *a)
 }
 
 static void print_summary(const struct run_args *a, const struct run_report *rep, double wall_s,
-                          const struct usage *u)
+                          const struct usage *u, const cJSON *j)
 {
+    int sig = exec_stopping();
+    if (sig)
+        printf("INTERRUPTED by %s: partial results, %zu of %zu tasks finished\n",
+               sig == SIGINT ? "SIGINT" : "SIGTERM", rep->tasks - rep->errors[FETCH_ERR_INTERRUPTED],
+               rep->tasks);
     printf("%s / %s, %u worker%s: %zu tasks, %zu ok, %zu failed in %.3f s\n", a->wl->name,
            a->st->name, a->workers, a->workers == 1 ? "" : "s", rep->tasks, rep->ok, rep->failed,
            wall_s);
@@ -223,6 +268,12 @@ static void print_summary(const struct run_args *a, const struct run_report *rep
            "context switches\n",
            ns_to_s(u->user_ns), ns_to_s(u->sys_ns), u->max_rss_kb, u->ctx_voluntary,
            u->ctx_involuntary);
+    const cJSON *lost = cJSON_GetObjectItem(j, "workers_lost");
+    if (cJSON_IsNumber(lost) && lost->valuedouble > 0)
+        printf("  %g worker process%s died; their tasks in progress are counted failed\n",
+               lost->valuedouble, lost->valuedouble == 1 ? "" : "es");
+    if (rep->retries)
+        printf("  %zu transfer%s retried\n", rep->retries, rep->retries == 1 ? "" : "s");
     if (rep->failed) {
         printf("  errors:");
         for (int e = 1; e < FETCH_ERR__COUNT; e++)
@@ -254,7 +305,25 @@ static void result_json(cJSON *j, const struct run_args *a, const struct run_rep
         cJSON_AddNumberToObject(errs, fetch_err_name(e), (double)rep->errors[e]);
     cJSON_AddStringToObject(j, "limits", a->st->limits);
     cJSON_AddStringToObject(j, "clock", "CLOCK_MONOTONIC");
+    int sig = exec_stopping();
+    cJSON_AddStringToObject(j, "interrupted", sig == 0 ? "" : sig == SIGINT ? "SIGINT" : "SIGTERM");
     cJSON_AddStringToObject(j, "detail", rep->detail);
+}
+
+static void on_stop_signal(int sig)
+{
+    exec_request_stop(sig);
+}
+
+/* SIGINT and SIGTERM ask the run to stop. No SA_RESTART: a blocked read or
+ * epoll_wait returns EINTR so the stop is seen at once. Forked workers
+ * inherit this. */
+static void catch_stop_signals(void)
+{
+    struct sigaction sa = {.sa_handler = on_stop_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }
 
 int cmd_run(int argc, char **argv)
@@ -264,11 +333,15 @@ int cmd_run(int argc, char **argv)
     if (rc != 0)
         return rc < 0 ? 0 : rc;
     raise_nofile_limit();
+    catch_stop_signals();
 
     char err[512] = "";
     void *ctx = NULL;
-    if (a.wl->setup(&a.wo, &ctx, err, sizeof(err)) != 0)
+    if (a.wl->setup(&a.wo, &ctx, err, sizeof(err)) != 0) {
+        if (exec_stopping())
+            return usage_error("interrupted during set-up"), 128 + exec_stopping();
         return usage_error("%s", err);
+    }
 
     size_t n = a.wl->count(ctx);
     struct task_result *results = calloc(n ? n : 1, sizeof(*results));
@@ -304,16 +377,27 @@ int cmd_run(int argc, char **argv)
     cJSON_ReplaceItemInObject(j, "detail", cJSON_CreateString(rep.detail));
     machine_json(cJSON_AddObjectToObject(j, "machine"));
 
-    if (a.json) {
-        char *s = cJSON_PrintUnformatted(j);
-        if (s != NULL)
-            puts(s);
-        free(s);
-    } else {
-        print_summary(&a, &rep, wall_s, &du);
+    char *js = cJSON_PrintUnformatted(j);
+    int out_rc = 0;
+    if (a.output != NULL) {
+        out_rc = js ? save_path_atomic(a.output, js, strlen(js)) : -ENOMEM;
+        if (out_rc != 0)
+            fprintf(stderr, "concbench: unable to write %s: %s\n", a.output, strerror(-out_rc));
     }
+    if (a.json) {
+        if (js != NULL)
+            puts(js);
+    } else {
+        print_summary(&a, &rep, wall_s, &du, j);
+    }
+    fflush(stdout);
+    free(js);
     cJSON_Delete(j);
     free(results);
     a.wl->teardown(ctx);
+    if (exec_stopping())
+        return 128 + exec_stopping();
+    if (out_rc != 0)
+        return EXIT_USAGE;
     return rep.verified ? 0 : EXIT_FAILED;
 }

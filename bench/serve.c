@@ -12,6 +12,14 @@
  *   GET /files/NAME     the body of file NAME
  *   anything else       404
  *
+ * Faults, for the client's error handling: --error-rate (HTTP 500),
+ * --not-found-rate (404 for a listed file), --reset-rate (half the body,
+ * then the connection is shut down) and --stall-ms with --stall-rate
+ * (headers sent, then the body waits). Each file request draws its fault
+ * from (seed, file, how many times that file was asked for), so the same
+ * seed gives the same faults whatever order concurrent requests arrive in,
+ * and a retry draws again.
+ *
  * It is not a general web server: it reads nothing from disk and serves
  * GET and HEAD only.
  */
@@ -45,6 +53,18 @@
 struct file {
     unsigned char *body;
     size_t         len;
+    unsigned       requests; /* times asked for: the fault draw's counter */
+};
+
+enum fault { FAULT_NONE, FAULT_ERROR, FAULT_NOT_FOUND, FAULT_RESET, FAULT_STALL };
+
+struct faults {
+    double   error_rate;
+    double   not_found_rate;
+    double   reset_rate;
+    double   stall_rate;
+    unsigned stall_ms;
+    uint64_t counts[5];
 };
 
 struct pending;
@@ -62,6 +82,7 @@ struct server {
     uint64_t           rng;       /* jitter draws: deterministic from the seed */
     struct pending    *pending;   /* delayed replies not sent yet */
     uint64_t           requests;
+    struct faults      faults;
 };
 
 /* A reply waiting for its delay timer. */
@@ -69,6 +90,8 @@ struct pending {
     struct server         *srv;
     struct evhttp_request *req;
     struct event          *timer;
+    enum fault             fault;
+    int                    stage; /* faults that happen in two steps */
     int                    status;
     const void            *body;
     size_t                 len;
@@ -76,6 +99,34 @@ struct pending {
 };
 
 static const char not_found[] = "not found\n";
+static const char server_error[] = "injected server error\n";
+
+static uint64_t mix64(uint64_t z)
+{
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* The fault for the nth request of file i: a pure function of the seed. */
+static enum fault draw_fault(const struct server *srv, size_t i, unsigned nth)
+{
+    const struct faults *f = &srv->faults;
+    uint64_t h = mix64(srv->seed ^ mix64((uint64_t)i * 0x9e3779b97f4a7c15u + nth));
+    double u = (double)(h >> 11) / 9007199254740992.0;
+    double stall = (double)(mix64(h) >> 11) / 9007199254740992.0;
+    if (u < f->error_rate)
+        return FAULT_ERROR;
+    u -= f->error_rate;
+    if (u < f->not_found_rate)
+        return FAULT_NOT_FOUND;
+    u -= f->not_found_rate;
+    if (u < f->reset_rate)
+        return FAULT_RESET;
+    if (f->stall_ms > 0 && stall < f->stall_rate)
+        return FAULT_STALL;
+    return FAULT_NONE;
+}
 
 static void reply_now(struct server *srv, struct evhttp_request *req, int status, const void *body,
                       size_t len)
@@ -91,7 +142,9 @@ static void reply_now(struct server *srv, struct evhttp_request *req, int status
                       : status == 200                    ? "application/json"
                                                          : "text/plain");
     evbuffer_add_reference(out, body, len, NULL, NULL); /* bodies outlive the reply */
-    evhttp_send_reply(req, status, status == 200 ? "OK" : "Not Found", out);
+    evhttp_send_reply(req, status,
+                      status == 200 ? "OK" : status == 404 ? "Not Found" : "Internal Server Error",
+                      out);
     evbuffer_free(out);
 }
 
@@ -105,15 +158,73 @@ static void pending_unlink(struct pending *p)
         p->next->prev = p->prev;
 }
 
+/* Start a 200 reply whose body is sent later, in pieces: headers now. */
+static void reply_start(struct evhttp_request *req, size_t len)
+{
+    char clen[24];
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    snprintf(clen, sizeof(clen), "%zu", len);
+    evhttp_add_header(h, "Content-Type", "application/octet-stream");
+    evhttp_add_header(h, "Content-Length", clen); /* not chunked: a short body is a short body */
+    evhttp_send_reply_start(req, 200, "OK");
+}
+
+static void send_part(struct evhttp_request *req, const void *data, size_t len,
+                      void (*done)(struct evhttp_connection *, void *), void *arg)
+{
+    struct evbuffer *out = evbuffer_new();
+    if (out == NULL)
+        return;
+    evbuffer_add_reference(out, data, len, NULL, NULL);
+    evhttp_send_reply_chunk_with_cb(req, out, done, arg);
+    evbuffer_free(out);
+}
+
+/* FAULT_RESET: half the body is out; cut the connection mid-body. */
+static void on_half_sent(struct evhttp_connection *conn, void *arg)
+{
+    struct evhttp_request *req = arg;
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    if (bev != NULL)
+        shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+    evhttp_send_reply_end(req);
+}
+
+static void pending_free(struct pending *p)
+{
+    pending_unlink(p);
+    event_free(p->timer);
+    free(p);
+}
+
 static void on_delay_done(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
     (void)what;
     struct pending *p = arg;
-    pending_unlink(p);
-    reply_now(p->srv, p->req, p->status, p->body, p->len);
-    event_free(p->timer);
-    free(p);
+    struct server *srv = p->srv;
+    switch (p->fault) {
+    case FAULT_RESET:
+        reply_start(p->req, p->len);
+        send_part(p->req, p->body, p->len / 2, on_half_sent, p->req);
+        break;
+    case FAULT_STALL:
+        if (p->stage == 0) { /* headers now, the body after the stall */
+            reply_start(p->req, p->len);
+            p->stage = 1;
+            struct timeval tv = {.tv_sec = srv->faults.stall_ms / 1000,
+                                 .tv_usec = (srv->faults.stall_ms % 1000) * 1000};
+            evtimer_add(p->timer, &tv);
+            return;
+        }
+        send_part(p->req, p->body, p->len, NULL, NULL);
+        evhttp_send_reply_end(p->req);
+        break;
+    default:
+        reply_now(srv, p->req, p->status, p->body, p->len);
+        break;
+    }
+    pending_free(p);
 }
 
 static uint64_t next_rand(uint64_t *s)
@@ -125,14 +236,15 @@ static uint64_t next_rand(uint64_t *s)
     return *s = x;
 }
 
-/* Reply after the configured delay (+ jitter), or at once without one. */
+/* Reply after the configured delay (+ jitter), or at once without one;
+ * a fault that needs more than one step always goes through a timer. */
 static void reply(struct server *srv, struct evhttp_request *req, int status, const void *body,
-                  size_t len)
+                  size_t len, enum fault fault)
 {
     unsigned ms = srv->delay_ms;
     if (srv->jitter_ms)
         ms += (unsigned)(next_rand(&srv->rng) % (srv->jitter_ms + 1u));
-    if (ms == 0) {
+    if (ms == 0 && fault != FAULT_RESET && fault != FAULT_STALL) {
         reply_now(srv, req, status, body, len);
         return;
     }
@@ -144,6 +256,7 @@ static void reply(struct server *srv, struct evhttp_request *req, int status, co
     }
     p->srv = srv;
     p->req = req;
+    p->fault = fault;
     p->status = status;
     p->body = body;
     p->len = len;
@@ -177,13 +290,22 @@ static void on_request(struct evhttp_request *req, void *arg)
     size_t i;
     srv->requests++;
     tune_connection(req);
-    if (path != NULL && strcmp(path, "/index.json") == 0)
-        reply(srv, req, 200, srv->index, srv->index_len);
-    else if (path != NULL && strncmp(path, "/files/", 7) == 0 &&
-             fixture_index(path + 7, srv->nfiles, &i) == 0)
-        reply(srv, req, 200, srv->files[i].body, srv->files[i].len);
-    else
-        reply(srv, req, 404, not_found, sizeof(not_found) - 1);
+    if (path != NULL && strcmp(path, "/index.json") == 0) {
+        reply(srv, req, 200, srv->index, srv->index_len, FAULT_NONE);
+    } else if (path != NULL && strncmp(path, "/files/", 7) == 0 &&
+               fixture_index(path + 7, srv->nfiles, &i) == 0) {
+        struct file *f = &srv->files[i];
+        enum fault fault = draw_fault(srv, i, f->requests++);
+        srv->faults.counts[fault]++;
+        if (fault == FAULT_ERROR)
+            reply(srv, req, 500, server_error, sizeof(server_error) - 1, FAULT_NONE);
+        else if (fault == FAULT_NOT_FOUND)
+            reply(srv, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE);
+        else
+            reply(srv, req, 200, f->body, f->len, fault);
+    } else {
+        reply(srv, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE);
+    }
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -270,6 +392,13 @@ static void serve_help(FILE *f)
         "  --jitter-ms J   add 0..J ms, drawn from the seed (default 0)\n"
         "  --dump DIR      write the files to DIR and exit instead of serving\n"
         "\n"
+        "Faults (rates are fractions of file requests, 0..1, drawn from the seed):\n"
+        "  --error-rate R      reply 500\n"
+        "  --not-found-rate R  reply 404 for a listed file\n"
+        "  --reset-rate R      send half the body, then shut the connection down\n"
+        "  --stall-ms S        send the headers, then hold the body S ms ...\n"
+        "  --stall-rate R      ... for this fraction of requests (default 1)\n"
+        "\n"
         "  GET /index.json    {\"data\":[{\"id\",\"link\",\"size\",\"checksum\"}]}\n"
         "  GET /files/NAME    the file's body; anything else is 404\n",
         SERVE_MAX_FILES);
@@ -277,7 +406,8 @@ static void serve_help(FILE *f)
 
 int cmd_serve(int argc, char **argv)
 {
-    enum { O_PORT = 256, O_FILES, O_SEED, O_DELAY, O_JITTER, O_DUMP, O_HELP };
+    enum { O_PORT = 256, O_FILES, O_SEED, O_DELAY, O_JITTER, O_DUMP, O_ERROR, O_NOTFOUND,
+           O_RESET, O_STALL, O_STALLRATE, O_HELP };
     static const struct option longopts[] = {
         {"port",      required_argument, NULL, O_PORT},
         {"files",     required_argument, NULL, O_FILES},
@@ -285,10 +415,15 @@ int cmd_serve(int argc, char **argv)
         {"delay-ms",  required_argument, NULL, O_DELAY},
         {"jitter-ms", required_argument, NULL, O_JITTER},
         {"dump",      required_argument, NULL, O_DUMP},
+        {"error-rate",     required_argument, NULL, O_ERROR},
+        {"not-found-rate", required_argument, NULL, O_NOTFOUND},
+        {"reset-rate",     required_argument, NULL, O_RESET},
+        {"stall-ms",       required_argument, NULL, O_STALL},
+        {"stall-rate",     required_argument, NULL, O_STALLRATE},
         {"help",      no_argument,       NULL, O_HELP},
         {NULL, 0, NULL, 0},
     };
-    struct server srv = {.nfiles = 194, .seed = 1};
+    struct server srv = {.nfiles = 194, .seed = 1, .faults = {.stall_rate = 1.0}};
     const char *dump = NULL;
     uint64_t v, port = 0;
     int c, rc = EXIT_USAGE;
@@ -323,6 +458,27 @@ int cmd_serve(int argc, char **argv)
         case O_DUMP:
             dump = optarg;
             break;
+        case O_ERROR:
+            if (opt_double("--error-rate", optarg, 0, 1, &srv.faults.error_rate) != 0)
+                return EXIT_USAGE;
+            break;
+        case O_NOTFOUND:
+            if (opt_double("--not-found-rate", optarg, 0, 1, &srv.faults.not_found_rate) != 0)
+                return EXIT_USAGE;
+            break;
+        case O_RESET:
+            if (opt_double("--reset-rate", optarg, 0, 1, &srv.faults.reset_rate) != 0)
+                return EXIT_USAGE;
+            break;
+        case O_STALL:
+            if (opt_u64("--stall-ms", optarg, 0, 600000, &v) != 0)
+                return EXIT_USAGE;
+            srv.faults.stall_ms = (unsigned)v;
+            break;
+        case O_STALLRATE:
+            if (opt_double("--stall-rate", optarg, 0, 1, &srv.faults.stall_rate) != 0)
+                return EXIT_USAGE;
+            break;
         case 'h':
         case O_HELP:
             serve_help(stdout);
@@ -335,6 +491,9 @@ int cmd_serve(int argc, char **argv)
     }
     if (optind < argc)
         return usage_error("serve: unexpected argument '%s'", argv[optind]);
+    if (srv.faults.error_rate + srv.faults.not_found_rate + srv.faults.reset_rate > 1.0)
+        return usage_error("serve: --error-rate, --not-found-rate and --reset-rate add up to "
+                           "more than 1");
     srv.rng = srv.seed * 0x9e3779b97f4a7c15u + 1; /* xorshift state must not be 0 */
 
     if (make_files(&srv) != 0) {
@@ -401,8 +560,13 @@ int cmd_serve(int argc, char **argv)
     printf("listening on http://127.0.0.1:%u\n", ntohs(sin.sin_port));
     fflush(stdout);
     event_base_dispatch(srv.base);
-    fprintf(stderr, "concbench serve: %llu requests, stopped\n",
-            (unsigned long long)srv.requests);
+    const uint64_t *fc = srv.faults.counts;
+    fprintf(stderr,
+            "concbench serve: %llu requests (faults: %llu error, %llu not-found, %llu reset, "
+            "%llu stall), stopped\n",
+            (unsigned long long)srv.requests, (unsigned long long)fc[FAULT_ERROR],
+            (unsigned long long)fc[FAULT_NOT_FOUND], (unsigned long long)fc[FAULT_RESET],
+            (unsigned long long)fc[FAULT_STALL]);
     rc = 0;
 fail:
     while (srv.pending != NULL) {

@@ -9,6 +9,8 @@
  */
 #include "evloop.h"
 
+#include "clock.h"
+#include "exec.h"
 #include "util.h"
 
 #include <errno.h>
@@ -21,8 +23,9 @@
 
 struct slot {
     void  *w;    /* the workload's worker state */
-    CURL  *h;    /* its easy handle while in the multi handle, else NULL */
-    size_t task; /* the task in flight */
+    CURL    *h;        /* its easy handle while in the multi handle, else NULL */
+    size_t   task;     /* the task in flight (or waiting to be retried) */
+    uint64_t retry_at; /* when the task's retry is due, 0 if none */
 };
 
 struct loop {
@@ -33,6 +36,7 @@ struct loop {
     size_t                 ntasks;
     size_t                 next;     /* next task to start */
     size_t                 inflight;
+    size_t                 waiting;  /* slots waiting out a retry backoff */
     CURLM                 *multi;
     int                    epfd;
     int                    tfd;
@@ -76,29 +80,36 @@ static int timer_cb(CURLM *multi, long timeout_ms, void *clientp)
     return timerfd_settime(l->tfd, 0, &its, NULL) == 0 ? 0 : -1;
 }
 
-/* Give slot s its next task, skipping tasks that fail before they start. */
+/* Start task i on slot s. Returns 0, or -1 when it failed before it
+ * began (its result is filled). */
+static int slot_start(struct loop *l, struct slot *s, size_t i)
+{
+    CURL *h = l->wl->start(l->ctx, s->w, i, &l->results[i]);
+    if (h == NULL)
+        return -1;
+    curl_easy_setopt(h, CURLOPT_PRIVATE, s);
+    if (curl_multi_add_handle(l->multi, h) != CURLM_OK) {
+        l->results[i] = (struct task_result){.done = 1, .err = FETCH_ERR_OTHER};
+        return -1;
+    }
+    s->h = h;
+    s->task = i;
+    l->inflight++;
+    /* Adding a handle only arms a 0 ms timeout; act on it now so the
+     * request leaves at once instead of after the rest of this batch of
+     * completions has been processed. */
+    int running;
+    curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    return 0;
+}
+
+/* Give slot s its next task, skipping tasks that fail before they start;
+ * nothing new once a stop is requested. */
 static void slot_start_next(struct loop *l, struct slot *s)
 {
-    while (l->next < l->ntasks) {
-        size_t i = l->next++;
-        CURL *h = l->wl->start(l->ctx, s->w, i, &l->results[i]);
-        if (h == NULL)
-            continue;
-        curl_easy_setopt(h, CURLOPT_PRIVATE, s);
-        if (curl_multi_add_handle(l->multi, h) != CURLM_OK) {
-            l->wl->finish(l->ctx, s->w, i, CURLE_FAILED_INIT, &l->results[i]);
-            continue;
-        }
-        s->h = h;
-        s->task = i;
-        l->inflight++;
-        /* Adding a handle only arms a 0 ms timeout; act on it now so the
-         * request leaves at once instead of after the rest of this batch
-         * of completions has been processed. */
-        int running;
-        curl_multi_socket_action(l->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-        return;
-    }
+    while (l->next < l->ntasks && !exec_stopping())
+        if (slot_start(l, s, l->next++) == 0)
+            return;
 }
 
 /* The transfer of s's task went well and the task has a CPU stage: detach
@@ -131,11 +142,57 @@ static void collect_done(struct loop *l)
         curl_multi_remove_handle(l->multi, h);
         s->h = NULL;
         l->inflight--;
-        l->wl->finish(l->ctx, s->w, s->task, code, &l->results[s->task]);
+        unsigned retry_ms = l->wl->finish(l->ctx, s->w, s->task, code, &l->results[s->task]);
+        if (retry_ms > 0) { /* same task, same slot, after the backoff */
+            s->retry_at = clock_ns() + (uint64_t)retry_ms * 1000000u;
+            l->waiting++;
+            continue;
+        }
         if (!l->results[s->task].done)
             hand_over_stage(l, s);
         slot_start_next(l, s);
     }
+}
+
+/* How long epoll may sleep: until the next retry is due, and never more
+ * than 200 ms, so a stop request caught by another thread is seen soon. */
+static int wait_ms(const struct loop *l, const struct slot *slots, unsigned nslots)
+{
+    uint64_t now = clock_ns(), until = now + 200000000u;
+    for (unsigned k = 0; l->waiting > 0 && k < nslots; k++)
+        if (slots[k].retry_at != 0 && slots[k].retry_at < until)
+            until = slots[k].retry_at;
+    return until > now ? (int)((until - now + 999999) / 1000000) : 0;
+}
+
+static void start_due_retries(struct loop *l, struct slot *slots, unsigned nslots)
+{
+    uint64_t now = clock_ns();
+    for (unsigned k = 0; l->waiting > 0 && k < nslots; k++) {
+        struct slot *s = &slots[k];
+        if (s->retry_at == 0 || s->retry_at > now)
+            continue;
+        s->retry_at = 0;
+        l->waiting--;
+        if (slot_start(l, s, s->task) != 0)
+            slot_start_next(l, s);
+    }
+}
+
+/* A stop request: abandon every transfer in flight or waiting. */
+static void stop_all(struct loop *l, struct slot *slots, unsigned nslots)
+{
+    for (unsigned k = 0; k < nslots; k++) {
+        struct slot *s = &slots[k];
+        if (s->h == NULL && s->retry_at == 0)
+            continue;
+        if (s->h != NULL)
+            curl_multi_remove_handle(l->multi, s->h);
+        l->results[s->task] = (struct task_result){.done = 1, .err = FETCH_ERR_INTERRUPTED};
+        s->h = NULL;
+        s->retry_at = 0;
+    }
+    l->inflight = l->waiting = 0;
 }
 
 static int loop_run(struct loop *l, struct slot *slots, unsigned nslots, char *err,
@@ -155,13 +212,18 @@ static int loop_run(struct loop *l, struct slot *slots, unsigned nslots, char *e
     for (unsigned k = 0; k < nslots; k++)
         slot_start_next(l, &slots[k]);
 
-    while (l->inflight > 0) {
-        int nev = epoll_wait(l->epfd, events, 64, -1);
+    while (l->inflight > 0 || l->waiting > 0) {
+        if (exec_stopping()) {
+            stop_all(l, slots, nslots);
+            break;
+        }
+        int nev = epoll_wait(l->epfd, events, 64, wait_ms(l, slots, nslots));
         if (nev < 0) {
             if (errno == EINTR)
                 continue;
             return errf(err, errsz, "epoll_wait: %s", strerror(errno));
         }
+        start_due_retries(l, slots, nslots);
         for (int k = 0; k < nev; k++) {
             if (events[k].data.fd == l->tfd) {
                 uint64_t expirations;

@@ -4,7 +4,20 @@
  */
 #include "exec.h"
 
+#include <signal.h>
 #include <stddef.h>
+
+static volatile sig_atomic_t stop_signal;
+
+void exec_request_stop(int sig)
+{
+    stop_signal = sig ? sig : SIGTERM;
+}
+
+int exec_stopping(void)
+{
+    return stop_signal;
+}
 
 static _Thread_local const struct exec_hooks *hooks;
 

@@ -32,4 +32,10 @@ void exec_blocking_begin(void);
 void exec_blocking_end(void);
 void exec_checkpoint(void);
 
+/* The run-wide stop request (SIGINT, SIGTERM): set from a signal handler,
+ * read by every strategy between tasks and by libcurl's progress callback
+ * during transfers. Async-signal-safe. */
+void exec_request_stop(int sig);
+int  exec_stopping(void); /* the signal that asked, or 0 */
+
 #endif

@@ -3,6 +3,8 @@
  */
 #include "fetch.h"
 
+#include "exec.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@ static const char *const err_names[FETCH_ERR__COUNT] = {
     [FETCH_ERR_WRITE]   = "write",
     [FETCH_ERR_VERIFY]  = "verify",
     [FETCH_ERR_OTHER]   = "other",
+    [FETCH_ERR_INTERRUPTED] = "interrupted",
 };
 
 const char *fetch_err_name(enum fetch_err e)
@@ -44,18 +47,30 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
-CURL *fetch_handle_new(void)
+/* libcurl calls this at least once a second during a transfer. */
+static int on_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    (void)clientp, (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return exec_stopping() != 0; /* non-zero aborts the transfer */
+}
+
+CURL *fetch_handle_new(const struct fetch_limits *lim)
 {
     CURL *h = curl_easy_init();
     if (h == NULL)
         return NULL;
+    long timeout = lim && lim->timeout_ms ? lim->timeout_ms : FETCH_TIMEOUT_MS;
+    long connect = lim && lim->connect_timeout_ms ? lim->connect_timeout_ms : FETCH_CONNECT_TIMEOUT;
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 65536L); /* most bodies in one recv */
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, FETCH_TIMEOUT_MS);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, FETCH_CONNECT_TIMEOUT);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, connect);
+    curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+    curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "concbench/0.1");
     return h;
@@ -91,6 +106,8 @@ static enum fetch_err classify(CURLcode code)
     case CURLE_WRITE_ERROR:
     case CURLE_OUT_OF_MEMORY:
         return FETCH_ERR_WRITE;
+    case CURLE_ABORTED_BY_CALLBACK:
+        return FETCH_ERR_INTERRUPTED;
     default:
         return FETCH_ERR_OTHER;
     }

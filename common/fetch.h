@@ -41,6 +41,7 @@ enum fetch_err {
     FETCH_ERR_WRITE,    /* body too large, out of memory, save failed */
     FETCH_ERR_VERIFY,   /* size or checksum did not match */
     FETCH_ERR_OTHER,
+    FETCH_ERR_INTERRUPTED, /* stopped by SIGINT/SIGTERM */
     FETCH_ERR__COUNT
 };
 
@@ -61,8 +62,16 @@ struct fetch_result {
 #define FETCH_TIMEOUT_MS      30000L
 #define FETCH_CONNECT_TIMEOUT 10000L
 
-/* A configured easy handle, or NULL when libcurl cannot make one. */
-CURL *fetch_handle_new(void);
+/* Per-transfer limits; zero fields take the defaults above. */
+struct fetch_limits {
+    long timeout_ms;
+    long connect_timeout_ms;
+};
+
+/* A configured easy handle, or NULL when libcurl cannot make one. lim may
+ * be NULL. A transfer in progress is aborted (CURLE_ABORTED_BY_CALLBACK)
+ * once exec_stopping() is set. */
+CURL *fetch_handle_new(const struct fetch_limits *lim);
 
 /* Point h at url, writing into buf (emptied first). Returns 0, or -ENOMEM
  * when libcurl refuses the URL or option. */

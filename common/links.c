@@ -249,7 +249,7 @@ int links_load_url(const char *url, struct links *out, char *err, size_t errsz)
 {
     struct fetch_buf buf = {.limit = LINKS_MAX_BYTES};
     struct fetch_result r;
-    CURL *h = fetch_handle_new();
+    CURL *h = fetch_handle_new(NULL);
     if (h == NULL)
         return errf(err, errsz, "unable to create a libcurl handle");
     int rc = fetch_blocking(h, url, &buf, &r);

@@ -44,7 +44,7 @@ static void *pool_thread_main(void *arg)
             p->ops->item_failed(p->arg, i);
         return NULL;
     }
-    while (next_item(p, &i) == 0)
+    while (!exec_stopping() && next_item(p, &i) == 0)
         p->ops->item(p->arg, state, i);
     if (p->ops->thread_fini)
         p->ops->thread_fini(p->arg, state);
@@ -174,7 +174,7 @@ int pool_run_tasks(const struct workload *wl, void *ctx, struct task_result *res
     int rc = pool_start(&p, nthreads, n < TASK_QUEUE_CAP ? n : TASK_QUEUE_CAP, &task_ops, &tp);
     if (rc != 0)
         return errf(err, errsz, "unable to start threads: %s", strerror(-rc)), rc;
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && !exec_stopping(); i++)
         pool_submit(&p, i);
     if (pool_finish(&p) == 0)
         return errf(err, errsz, "no worker thread could set up its state");

@@ -94,11 +94,10 @@ static int open_temp(const char *dir, const char *name, char *tmp, size_t tmpsz)
     return -EEXIST;
 }
 
-int save_atomic(const char *dir, const char *name, const void *data, size_t len)
+/* Write data to dir/name through a temporary in dir. */
+static int write_atomic(const char *dir, const char *name, const void *data, size_t len)
 {
     char final[PATH_MAX], tmp[PATH_MAX];
-    if (!save_name_valid(name))
-        return -EINVAL;
     if (snprintf(final, sizeof(final), "%s/%s", dir, name) >= (int)sizeof(final))
         return -ENAMETOOLONG;
 
@@ -113,4 +112,30 @@ int save_atomic(const char *dir, const char *name, const void *data, size_t len)
     if (rc != 0)
         unlink(tmp);
     return rc;
+}
+
+int save_atomic(const char *dir, const char *name, const void *data, size_t len)
+{
+    if (!save_name_valid(name))
+        return -EINVAL;
+    return write_atomic(dir, name, data, len);
+}
+
+int save_path_atomic(const char *path, const void *data, size_t len)
+{
+    char dir[PATH_MAX];
+    const char *slash = strrchr(path, '/');
+    const char *name = slash ? slash + 1 : path;
+    size_t dlen = slash ? (size_t)(slash - path) : 1;
+    if (*name == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+        return -EISDIR;
+    if (dlen >= sizeof(dir))
+        return -ENAMETOOLONG;
+    if (slash == path)
+        strcpy(dir, "/");
+    else if (slash)
+        snprintf(dir, sizeof(dir), "%.*s", (int)dlen, path);
+    else
+        strcpy(dir, ".");
+    return write_atomic(dir, name, data, len);
 }

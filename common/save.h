@@ -28,6 +28,10 @@ int save_dir_prepare(const char *dir);
  * is left behind. */
 int save_atomic(const char *dir, const char *name, const void *data, size_t len);
 
+/* Write len bytes of data to path atomically (temporary beside it, then
+ * rename). Returns 0 or -errno; on error nothing is left behind. */
+int save_path_atomic(const char *path, const void *data, size_t len);
+
 /* 1 when name is a plain, safe file name: not empty, not "." or "..", no
  * '/', no NUL, not starting with '.', at most SAVE_NAME_MAX bytes. */
 int save_name_valid(const char *name);

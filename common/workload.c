@@ -3,6 +3,7 @@
  */
 #include "workload.h"
 
+#include "exec.h"
 #include "util.h"
 
 #include <stdlib.h>
@@ -45,7 +46,7 @@ int workload_run_inline(const struct workload *wl, void *ctx, struct task_result
         return rc;
     }
     size_t n = wl->count(ctx);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n && !exec_stopping(); i++)
         wl->run(ctx, w, i, &results[i]);
     workload_worker_fini(wl, ctx, w);
     return 0;
@@ -56,14 +57,16 @@ void workload_tally(const struct task_result *r, size_t n, struct run_report *re
     memset(rep, 0, sizeof(*rep));
     rep->tasks = n;
     for (size_t i = 0; i < n; i++) {
+        if (r[i].attempts > 1)
+            rep->retries += (size_t)r[i].attempts - 1;
         if (r[i].done && r[i].err == FETCH_OK) {
             rep->ok++;
             rep->bytes += r[i].bytes;
         } else {
             rep->failed++;
-            /* A task that never ran counts as "other": its worker died or
-             * the run was cut short. */
-            int e = r[i].done ? r[i].err : FETCH_ERR_OTHER;
+            /* A task that never ran was cut off by a stop request, or
+             * its worker died. */
+            int e = r[i].done ? r[i].err : exec_stopping() ? FETCH_ERR_INTERRUPTED : FETCH_ERR_OTHER;
             rep->errors[(e > 0 && e < FETCH_ERR__COUNT) ? e : FETCH_ERR_OTHER]++;
         }
     }

@@ -36,6 +36,8 @@ struct task_result {
     uint64_t latency_ns; /* from the task's start to its end */
     int32_t  err;        /* enum fetch_err; FETCH_OK when it succeeded */
     int32_t  done;       /* 1 once the task ran, whatever its outcome */
+    int32_t  attempts;   /* transfers it took (retries + 1); 0 for cpu */
+    int32_t  pad_;
 };
 
 /* Every workload knob the command line offers. Unused ones are ignored. */
@@ -48,6 +50,9 @@ struct wl_options {
     uint64_t    work;       /* cpu heavy: rounds per element */
     const char *kernel;     /* cpu: "sum" or "heavy" */
     const char *sync;       /* cpu: "local", "atomic", "mutex" or "none" */
+    long        timeout_ms;         /* io, mixed: per transfer (0: default) */
+    long        connect_timeout_ms; /* io, mixed: per connect (0: default) */
+    unsigned    retries;            /* io, mixed: for 5xx, resets, timeouts */
 };
 
 /* The merged outcome of a run. */
@@ -57,6 +62,7 @@ struct run_report {
     size_t   failed;
     size_t   errors[FETCH_ERR__COUNT]; /* failed tasks by kind */
     uint64_t bytes;
+    size_t   retries;     /* transfers repeated after a retryable failure */
     int      verified;    /* 1 only when every task succeeded and checked out */
     char     detail[512]; /* one human line from the workload */
 };
@@ -81,9 +87,10 @@ struct workload {
     /* Optional asynchronous form. start returns w's easy handle set up for
      * task i, for the caller to add to a multi handle, or NULL with *r
      * filled when the task failed before it began. finish completes it with
-     * the transfer's result code. */
+     * the transfer's result code; it returns 0, or a delay in ms after which
+     * the caller must start task i again on the same w (a retry). */
     CURL *(*start)(void *ctx, void *w, size_t i, struct task_result *r);
-    void (*finish)(void *ctx, void *w, size_t i, CURLcode code, struct task_result *r);
+    unsigned (*finish)(void *ctx, void *w, size_t i, CURLcode code, struct task_result *r);
 
     /* Optional CPU stage after an asynchronous transfer (mixed). When a
      * workload has it, finish() leaves a successful task pending
@@ -92,6 +99,7 @@ struct workload {
      * completes the task on any thread and frees the job. */
     void *(*take_job)(void *ctx, void *w, size_t i);
     void (*run_job)(void *ctx, void *job, struct task_result *r);
+    void (*drop_job)(void *ctx, void *job); /* free a job that will not run */
 
     /* Verify and describe: fill rep->verified and rep->detail, and add the
      * workload's own fields (parameters, expected answer) to json. The

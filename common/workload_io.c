@@ -6,7 +6,8 @@
  * easy handle, checks the HTTP status, the size and the checksum where the
  * index gives them, and saves the body atomically under --out, named after
  * the URL's last path segment. Run blocking (run) or as an easy handle for
- * a multi handle (start + finish); both end in the same io_complete.
+ * a multi handle (start + finish); both settle the transfer in io_settle
+ * (retrying 5xx, resets and timeouts with backoff when --retries allows).
  *
  * workload_mixed is the same download with a CPU-heavy stage before the
  * save: every 8-byte word of the body goes through --work rounds of the LCG
@@ -31,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 struct io_ctx {
     struct links links;
@@ -39,6 +41,8 @@ struct io_ctx {
     size_t       checked; /* links with a size or checksum to verify against */
     size_t       unchecked_algo; /* checksums in an algorithm we cannot compute */
     uint64_t     rounds; /* mixed: transform rounds per word; 0 for io */
+    struct fetch_limits lim;
+    unsigned     retries;
     uint64_t     ak, ck, ak_inv; /* the rounds' closed form and its inverse */
 };
 
@@ -56,8 +60,14 @@ struct io_job {
 struct io_worker {
     CURL            *h;
     struct fetch_buf buf;
-    uint64_t         t0;
+    uint64_t         t0;      /* the task's first attempt began */
+    unsigned         attempt; /* retries so far of the current task */
+    long             status;  /* HTTP status of the last transfer */
 };
+
+/* Retry backoff: 50 ms, doubling, at most RETRY_MAX_MS. */
+#define RETRY_BASE_MS 50u
+#define RETRY_MAX_MS  800u
 
 static void io_teardown(void *ctx)
 {
@@ -111,6 +121,8 @@ static int io_setup_rounds(const struct wl_options *o, uint64_t rounds, void **o
         return errf(err, errsz, "out of memory"), -ENOMEM;
     c->out_dir = o->out_dir ? o->out_dir : "downloads";
     c->rounds = rounds;
+    c->lim = (struct fetch_limits){o->timeout_ms, o->connect_timeout_ms};
+    c->retries = o->retries;
     lcg_jump(rounds, &c->ak, &c->ck);
     c->ak_inv = lcg_inverse(c->ak);
     int rc = o->url ? links_load_url(o->url, &c->links, err, errsz)
@@ -155,11 +167,11 @@ static size_t io_count(void *ctx)
 
 static int io_worker_init(void *ctx, void **out)
 {
-    (void)ctx;
+    struct io_ctx *c = ctx;
     struct io_worker *w = calloc(1, sizeof(*w));
     if (w == NULL)
         return -ENOMEM;
-    w->h = fetch_handle_new();
+    w->h = fetch_handle_new(&c->lim);
     if (w->h == NULL) {
         free(w);
         return -ENOMEM;
@@ -196,7 +208,9 @@ static int io_check(struct io_ctx *c, struct io_worker *w, size_t i, CURLcode co
     const struct link *k = &c->links.v[i];
     struct fetch_result fr;
     r->bytes = w->buf.len;
-    if (fetch_complete(w->h, code, &fr) != 0)
+    int bad = fetch_complete(w->h, code, &fr);
+    w->status = fr.status;
+    if (bad)
         r->err = fr.err;
     else if ((k->size >= 0 && (uint64_t)k->size != w->buf.len) ||
              (k->checksum != NULL && checksum_supported(k->checksum) &&
@@ -254,23 +268,51 @@ static void mixed_stage(struct io_ctx *c, size_t i, const char *data, size_t len
     free(out);
 }
 
-/* After a good transfer: save (io) or transform and save (mixed). */
-static void io_complete(struct io_ctx *c, struct io_worker *w, size_t i, CURLcode code,
-                        struct task_result *r)
+/* After a transfer: check it and decide. Returns a delay in ms when the
+ * task should be tried again (a 5xx, a reset or a timeout, retries left,
+ * no stop requested; *r is then cleared), else 0: *r is final when
+ * r->done, or the body is good and the task goes on to its save. */
+static unsigned io_settle(struct io_ctx *c, struct io_worker *w, size_t i, CURLcode code,
+                          struct task_result *r)
 {
-    if (io_check(c, w, i, code, r) != 0)
-        return;
+    int failed = io_check(c, w, i, code, r) != 0;
+    r->attempts = (int32_t)w->attempt + 1;
+    int retryable = r->err == FETCH_ERR_TIMEOUT || r->err == FETCH_ERR_RESET ||
+                    (r->err == FETCH_ERR_STATUS && w->status >= 500);
+    if (failed && retryable && w->attempt < c->retries && !exec_stopping()) {
+        unsigned ms = RETRY_BASE_MS << (w->attempt < 4 ? w->attempt : 4);
+        w->attempt++;
+        *r = (struct task_result){0};
+        return ms < RETRY_MAX_MS ? ms : RETRY_MAX_MS;
+    }
+    w->attempt = 0;
+    return 0;
+}
+
+/* The good body of task i: save it (io) or transform and save it (mixed). */
+static void io_store(struct io_ctx *c, struct io_worker *w, size_t i, struct task_result *r)
+{
     if (c->rounds == 0)
         io_finish_save(c, i, w->buf.data, w->buf.len, w->t0, r);
     else
         mixed_stage(c, i, w->buf.data, w->buf.len, w->t0, r);
 }
 
+/* Wait out a retry backoff: blocking, so an interpreter lock is let go. */
+static void backoff(unsigned ms)
+{
+    struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+    exec_blocking_begin();
+    nanosleep(&ts, NULL); /* a signal cuts it short: fine, the stop is checked next */
+    exec_blocking_end();
+}
+
 static CURL *io_start(void *ctx, void *wp, size_t i, struct task_result *r)
 {
     struct io_ctx *c = ctx;
     struct io_worker *w = wp;
-    w->t0 = clock_ns();
+    if (w->attempt == 0)
+        w->t0 = clock_ns();
     if (fetch_prepare(w->h, c->links.v[i].url, &w->buf) != 0) {
         *r = (struct task_result){.done = 1, .err = FETCH_ERR_OTHER};
         return NULL;
@@ -278,15 +320,19 @@ static CURL *io_start(void *ctx, void *wp, size_t i, struct task_result *r)
     return w->h;
 }
 
-static void io_finish(void *ctx, void *w, size_t i, CURLcode code, struct task_result *r)
+static unsigned io_finish(void *ctx, void *w, size_t i, CURLcode code, struct task_result *r)
 {
-    io_complete(ctx, w, i, code, r);
+    unsigned retry_ms = io_settle(ctx, w, i, code, r);
+    if (retry_ms == 0 && !r->done)
+        io_store(ctx, w, i, r);
+    return retry_ms;
 }
 
-/* mixed, asynchronously: check the transfer, leave the stage pending. */
-static void mixed_finish(void *ctx, void *w, size_t i, CURLcode code, struct task_result *r)
+/* mixed, asynchronously: settle the transfer, leave the stage pending. */
+static unsigned mixed_finish(void *ctx, void *w, size_t i, CURLcode code,
+                             struct task_result *r)
 {
-    io_check(ctx, w, i, code, r);
+    return io_settle(ctx, w, i, code, r);
 }
 
 static void *mixed_take_job(void *ctx, void *wp, size_t i)
@@ -302,23 +348,37 @@ static void *mixed_take_job(void *ctx, void *wp, size_t i)
     return job;
 }
 
-static void mixed_run_job(void *ctx, void *jp, struct task_result *r)
+static void mixed_drop_job(void *ctx, void *jp)
 {
+    (void)ctx;
     struct io_job *job = jp;
-    mixed_stage(ctx, job->i, job->data, job->len, job->t0, r);
     free(job->data);
     free(job);
 }
 
+static void mixed_run_job(void *ctx, void *jp, struct task_result *r)
+{
+    struct io_job *job = jp;
+    mixed_stage(ctx, job->i, job->data, job->len, job->t0, r);
+    mixed_drop_job(ctx, job);
+}
+
 static void io_run(void *ctx, void *w, size_t i, struct task_result *r)
 {
-    CURL *h = io_start(ctx, w, i, r);
-    if (h == NULL)
-        return;
-    exec_blocking_begin();
-    CURLcode code = curl_easy_perform(h);
-    exec_blocking_end();
-    io_complete(ctx, w, i, code, r);
+    for (;;) {
+        CURL *h = io_start(ctx, w, i, r);
+        if (h == NULL)
+            return;
+        exec_blocking_begin();
+        CURLcode code = curl_easy_perform(h);
+        exec_blocking_end();
+        unsigned retry_ms = io_settle(ctx, w, i, code, r);
+        if (retry_ms == 0)
+            break;
+        backoff(retry_ms);
+    }
+    if (!r->done)
+        io_store(ctx, w, i, r);
 }
 
 static void io_report(void *ctx, const struct task_result *r, size_t n, struct run_report *rep,
@@ -329,6 +389,7 @@ static void io_report(void *ctx, const struct task_result *r, size_t n, struct r
     cJSON_AddStringToObject(json, "out", c->out_dir);
     cJSON_AddNumberToObject(json, "checked", (double)c->checked);
     cJSON_AddNumberToObject(json, "unchecked_checksums", (double)c->unchecked_algo);
+    cJSON_AddNumberToObject(json, "retries", (double)rep->retries);
     if (c->rounds)
         cJSON_AddNumberToObject(json, "work", (double)c->rounds);
     workload_latency_json(r, n, json);
@@ -366,5 +427,6 @@ const struct workload workload_mixed = {
     .finish      = mixed_finish,
     .take_job    = mixed_take_job,
     .run_job     = mixed_run_job,
+    .drop_job    = mixed_drop_job,
     .report      = io_report,
 };

@@ -72,6 +72,9 @@ static int hybrid_run(const struct workload *wl, void *ctx, const struct strateg
     struct evloop_stage stage = {stage_submit, &sp};
     rc = evloop_run_tasks(wl, ctx, results, o->workers, &stage, err, errsz);
     pool_finish(&sp.pool); /* the pool drains every queued stage first */
+    for (size_t i = 0; i < n; i++) /* left behind by a stop request */
+        if (sp.jobs[i] != NULL)
+            wl->drop_job(ctx, sp.jobs[i]);
     free(sp.jobs);
     if (o->json != NULL)
         cJSON_AddNumberToObject(o->json, "pool_threads", cores);

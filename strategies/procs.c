@@ -20,16 +20,23 @@
  * the parent reads end-of-file on the result pipe once every child has
  * exited and reports those tasks failed. Every child is reaped.
  *
+ * A stop request (SIGINT, SIGTERM) interrupts the parent's wait; it passes
+ * SIGTERM on to every child, stops handing out tasks, and collects what
+ * the children still send. A child stops after its current task (a
+ * transfer in progress is aborted by libcurl's progress callback).
+ *
  * The children are forked before any of them creates a curl handle: each
  * builds its own state after fork and never touches the parent's. CPU time
  * and peak RSS of the reaped children are included in the run's usage.
  */
 #include "strategy.h"
 
+#include "exec.h"
 #include "util.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,9 +65,9 @@ static ssize_t read_msgs(int fd, void *buf, size_t len, size_t max)
         if (r == 0)
             return got == 0 ? 0 : -EPROTO;
         if (r < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR && !(got == 0 && exec_stopping()))
                 continue;
-            return -errno;
+            return -errno; /* -EINTR: a stop request, nothing half read */
         }
         got += (size_t)r;
     } while (got % len != 0);
@@ -85,7 +92,7 @@ static void child_main(const struct workload *wl, void *ctx, int task_fd, int re
     void *w;
     uint64_t task;
     int ready = workload_worker_init(wl, ctx, &w) == 0;
-    while (read_msgs(task_fd, &task, sizeof(task), 1) == 1) {
+    while (!exec_stopping() && read_msgs(task_fd, &task, sizeof(task), 1) == 1) {
         struct result_msg m = {.task = task};
         if (ready)
             wl->run(ctx, w, (size_t)task, &m.result);
@@ -104,8 +111,8 @@ static int procs_run(const struct workload *wl, void *ctx, const struct strategy
     int task_pipe[2] = {-1, -1}, result_pipe[2] = {-1, -1};
     size_t n = wl->count(ctx), dispatched = 0, received = 0;
     struct result_msg batch[BATCH];
-    unsigned forked = 0;
-    int rc = 0;
+    unsigned forked = 0, lost = 0;
+    int rc = 0, stopped = 0;
     pid_t *pids = calloc(o->workers, sizeof(*pids));
 
     if (pids == NULL)
@@ -141,6 +148,14 @@ static int procs_run(const struct workload *wl, void *ctx, const struct strategy
     /* Dispatch and collect: keep the task pipe topped up to WINDOW
      * outstanding tasks; close it once everything is handed out. */
     while (received < n) {
+        if (exec_stopping() && !stopped) {
+            /* Pass the stop on, hand out nothing more, keep collecting
+             * until every child has gone (end-of-file). */
+            stopped = 1;
+            for (unsigned k = 0; k < forked; k++)
+                kill(pids[k], SIGTERM);
+            dispatched = n;
+        }
         while (dispatched < n && dispatched - received < WINDOW) {
             uint64_t task = dispatched;
             if (write_msg(task_pipe[1], &task, sizeof(task)) != 0)
@@ -152,6 +167,8 @@ static int procs_run(const struct workload *wl, void *ctx, const struct strategy
             task_pipe[1] = -1;
         }
         ssize_t got = read_msgs(result_pipe[0], batch, sizeof(batch[0]), BATCH);
+        if (got == -EINTR)
+            continue; /* a stop request: handled at the top */
         if (got <= 0)
             break; /* end-of-file: every child has exited */
         for (ssize_t k = 0; k < got; k++)
@@ -166,10 +183,18 @@ done:
         if (result_pipe[k] >= 0)
             close(result_pipe[k]);
     }
-    for (unsigned k = 0; k < forked; k++)
-        while (waitpid(pids[k], NULL, 0) < 0 && errno == EINTR)
+    for (unsigned k = 0; k < forked; k++) {
+        int status = 0;
+        while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
             ;
+        /* Died of a signal we did not send, or exited with an error: its
+         * task in progress never came back and is reported failed. */
+        if ((WIFSIGNALED(status) && !stopped) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
+            lost++;
+    }
     free(pids);
+    if (o->json != NULL)
+        cJSON_AddNumberToObject(o->json, "workers_lost", lost);
     return rc;
 }
 
