@@ -17,7 +17,7 @@
 #   CPU_WORKERS    cpu worker counts [1 .. 2 x cores]
 #   CPU_N          heavy-kernel elements [16777216]; CPU_WORK rounds [40]
 #   SUM_N          sum-kernel elements [33554432]
-#   SYNC_N         elements of the --sync comparison (sum kernel) [4194304]
+#   SYNC_N         elements of the --sync comparison (sum kernel) [8388608]
 #   MIXED_WORKERS  mixed worker counts [4 16]; MIXED_WORK rounds per word [1000]
 #   RUNS, WARMUP   timed runs and warm-up runs per point [5, 1]
 #   BAR_WORKERS    worker count of the bar and cost charts [4]
@@ -33,12 +33,12 @@ CORES=$(nproc)
 if [ "${QUICK:-0}" = 1 ]; then
     : "${FILES:=40}" "${DELAY_MS:=5}" "${IO_WORKERS:=1 4 16}" "${CPU_WORKERS:=1 2}"
     : "${CPU_N:=2097152}" "${CPU_WORK:=20}" "${SUM_N:=4194304}" "${RUNS:=2}" "${WARMUP:=1}"
-    : "${SYNC_N:=1048576}" "${MIXED_WORKERS:=4}" "${MIXED_WORK:=200}"
+    : "${SYNC_N:=8388608}" "${MIXED_WORKERS:=4}" "${MIXED_WORK:=200}"
 fi
 : "${FILES:=194}" "${DELAY_MS:=10}" "${IO_WORKERS:=1 2 4 8 16 32 64}"
 : "${CPU_WORKERS:=$(seq -s ' ' 1 $((2 * CORES)))}"
 : "${CPU_N:=16777216}" "${CPU_WORK:=40}" "${SUM_N:=33554432}" "${RUNS:=5}" "${WARMUP:=1}"
-: "${BAR_WORKERS:=4}" "${SYNC_N:=4194304}" "${MIXED_WORKERS:=4 16}" "${MIXED_WORK:=1000}"
+: "${BAR_WORKERS:=4}" "${SYNC_N:=8388608}" "${MIXED_WORKERS:=4 16}" "${MIXED_WORK:=1000}"
 
 die() { echo "bench: $*" >&2; exit 2; }
 [ -x "$CONCBENCH" ] || die "no binary at $CONCBENCH (run make first)"

@@ -17,9 +17,16 @@ PART=${1:?usage: lessons.sh race|gil}
 
 if [ "$PART" = race ]; then
 
-# The race, big enough that the two workers interleave for tens of ms.
-$C --strategy threads --kernel heavy --work 5 --n 8388608 --sync none >"$SCRATCH/none.json"
-rc=$?
+# The race, big enough that the two workers interleave for tens of ms. A
+# lost update needs both workers on a CPU at once, which a host that
+# deschedules a vCPU for a whole run can deny; so up to three runs, the
+# first that loses updates counts.
+for attempt in 1 2 3; do
+    $C --strategy threads --kernel heavy --work 5 --n 8388608 --sync none >"$SCRATCH/none.json"
+    rc=$?
+    [ $rc -eq 1 ] && break
+done
+echo "the race lost updates on run $attempt"
 expect "sync none exits 1 (got $rc)" test $rc -eq 1
 expect "sync none not verified" test "$(json "$SCRATCH/none.json" verified)" = false
 expect "sync none: sum differs from expected" \
