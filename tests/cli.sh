@@ -44,6 +44,58 @@ usage_err "not valid JSON" run --workload io --strategy threads --links "$SCRATC
 printf 'http://127.0.0.1:1/a\nftp://x/b\n' >"$SCRATCH/bad.txt"
 usage_err "line 2: unsupported scheme" run --workload io --strategy threads --links "$SCRATCH/bad.txt"
 
+# Index and list edge cases, through the CLI.
+printf '' >"$SCRATCH/empty.json"
+usage_err "index is empty" run --workload io --strategy threads --links "$SCRATCH/empty.json"
+printf '[1,2]' >"$SCRATCH/array.json"
+usage_err "not a JSON object" run --workload io --strategy threads --links "$SCRATCH/array.json"
+printf '{"items":[]}' >"$SCRATCH/nodata.json"
+usage_err 'no "data" array' run --workload io --strategy threads --links "$SCRATCH/nodata.json"
+printf '{"data":[{"link":7}]}' >"$SCRATCH/nonstring.json"
+usage_err 'entry 0 has no string "link"' run --workload io --strategy threads --links "$SCRATCH/nonstring.json"
+printf '\n# comment\n\n  \n' >"$SCRATCH/blank.txt"
+usage_err "no URLs" run --workload io --strategy threads --links "$SCRATCH/blank.txt"
+printf 'file:///etc/passwd\n' >"$SCRATCH/file.txt"
+usage_err "unsupported scheme" run --workload io --strategy threads --links "$SCRATCH/file.txt"
+truncate -s 65M "$SCRATCH/huge.json"
+usage_err "larger than the 67108864 bytes allowed" run --workload io --strategy threads --links "$SCRATCH/huge.json"
+awk 'BEGIN { for (i = 0; i <= 1000000; i++) printf "http://127.0.0.1:1/f%d\n", i }' >"$SCRATCH/many.txt"
+usage_err "more than the 1000000 entries allowed" run --workload io --strategy threads --links "$SCRATCH/many.txt"
+
+# Links whose names would leave --out, or are no names at all: refused,
+# named in the message, and nothing written anywhere.
+mkdir -p "$SCRATCH/jail/out"
+for link in 'http://127.0.0.1:1/a/..' 'http://127.0.0.1:1/a/.' 'http://127.0.0.1:1/' \
+            'http://127.0.0.1:1/.hidden' "http://127.0.0.1:1/$(printf 'x%.0s' $(seq 1 260))"; do
+    printf '{"data":[{"link":"%s"}]}' "$link" >"$SCRATCH/escape.json"
+    usage_err "has no usable file name" run --workload io --strategy threads \
+        --links "$SCRATCH/escape.json" --out "$SCRATCH/jail/out"
+done
+printf 'http://127.0.0.1:1/x/same.bin\nhttp://127.0.0.1:1/y/same.bin\n' >"$SCRATCH/dup.txt"
+usage_err "two links save to the same name 'same.bin'" run --workload io --strategy threads \
+    --links "$SCRATCH/dup.txt" --out "$SCRATCH/jail/out"
+expect "nothing written outside or inside --out" test -z "$(find "$SCRATCH/jail" -type f)"
+
+# Flags: zero, negative, overflow, junk, out of range.
+usage_err "--timeout-ms: 0 is out of range" run --workload io --strategy threads --timeout-ms 0
+usage_err "--retries: '-1' is not a whole number" run --workload io --strategy threads --retries -1
+usage_err "--retries: 101 is out of range" run --workload io --strategy threads --retries 101
+usage_err "--switch-interval-ms: 'abc' is not a number" run --workload cpu --strategy gil --switch-interval-ms abc
+usage_err "--chunk: '12k' is not a whole number" run --workload cpu --strategy threads --chunk 12k
+usage_err "--n: 0 is out of range" run --workload cpu --strategy threads --n 0
+usage_err "--sync none needs workers that share memory" run --workload cpu --strategy procs --sync none
+usage_err "--sync: 'some' is not" run --workload cpu --strategy threads --sync some
+usage_err "--error-rate: 1.5 is out of range" serve --error-rate 1.5
+usage_err "add up to more than 1" serve --error-rate 0.6 --reset-rate 0.6
+usage_err "--stall-ms: 'soon' is not a whole number" serve --stall-ms soon
+usage_err "--delay-ms: '-5' is not a whole number" serve --delay-ms -5
+usage_err "--output: empty file name" run --workload cpu --strategy threads --output ''
+
+# An --out that cannot be created.
+printf 'http://127.0.0.1:1/ok.bin\n' >"$SCRATCH/one.txt"
+usage_err "unable to use --out /proc/nope/dl" run --workload io --strategy threads \
+    --links "$SCRATCH/one.txt" --out /proc/nope/dl
+
 # Nothing listens on port 1: connection refused is a setup error.
 usage_err "127.0.0.1:1" run --workload io --strategy threads --url http://127.0.0.1:1/index.json
 

@@ -1,0 +1,66 @@
+#!/bin/bash
+# faults.sh STRATEGY: a run against a server injecting every fault kind.
+#  - without retries: it finishes, exits 1, counts each kind (status, reset,
+#    timeout), and the files that arrived are complete and byte-identical,
+#    with no temporary or partial file left;
+#  - with retries: resets, 5xx and timeouts are retried, 404s never;
+#  - (sequential) same seed, same faults.
+. "$(dirname "$0")/lib.sh"
+STRATEGY=$1
+FILES=60
+FAULTS=(--files $FILES --seed 11 --delay-ms 2 --error-rate 0.15 --not-found-rate 0.05
+        --reset-rate 0.15 --stall-ms 1500 --stall-rate 0.1)
+"$CONCBENCH" serve --files $FILES --seed 11 --dump "$SCRATCH/expected" || exit 1
+
+# A fresh server per phase: the faults are drawn per file and request count.
+fresh_server() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; fi
+    start_server "${FAULTS[@]}"
+}
+
+check_files() { # DIR: every file present is complete, none partial or temporary
+    local bad=0
+    for f in "$1"/*; do
+        [ -e "$f" ] || continue
+        cmp -s "$f" "$SCRATCH/expected/$(basename "$f")" || bad=$((bad + 1))
+    done
+    expect "$2: every saved file byte-identical ($bad differ)" test $bad -eq 0
+    expect "$2: no temporary or hidden file" test -z "$(ls -A "$1" | grep '^\.')"
+    expect "$2: one file per ok task" test "$(ls "$1" | wc -l)" -eq "$(json "$3" ok)"
+}
+
+fresh_server
+"$CONCBENCH" run --workload io --strategy "$STRATEGY" --workers 6 --url "$URL/index.json" \
+    --out "$SCRATCH/dl0" --timeout-ms 400 --json >"$SCRATCH/r0.json"
+rc=$?
+expect "no retries: exit 1 (got $rc)" test $rc -eq 1
+expect "no retries: ok + failed = $FILES" \
+    test $(($(json "$SCRATCH/r0.json" ok) + $(json "$SCRATCH/r0.json" failed))) -eq $FILES
+for kind in status reset timeout; do
+    expect "no retries: $kind errors counted" test "$(json "$SCRATCH/r0.json" errors.$kind)" -gt 0
+done
+expect "no retries: none retried" test "$(json "$SCRATCH/r0.json" retries)" -eq 0
+expect "no retries: not verified" test "$(json "$SCRATCH/r0.json" verified)" = false
+check_files "$SCRATCH/dl0" "no retries" "$SCRATCH/r0.json"
+
+fresh_server
+"$CONCBENCH" run --workload io --strategy "$STRATEGY" --workers 6 --url "$URL/index.json" \
+    --out "$SCRATCH/dl1" --timeout-ms 400 --retries 6 --json >"$SCRATCH/r1.json"
+rc=$?
+failed=$(json "$SCRATCH/r1.json" failed)
+expect "retries: transfers were retried" test "$(json "$SCRATCH/r1.json" retries)" -gt 0
+expect "retries: fewer failures than without" test "$failed" -lt "$(json "$SCRATCH/r0.json" failed)"
+expect "retries: resets and timeouts recovered" \
+    test "$(json "$SCRATCH/r1.json" errors.reset)" -eq 0 -a "$(json "$SCRATCH/r1.json" errors.timeout)" -eq 0
+expect "retries: only 404s remain, so exit 1 iff some failed" \
+    test \( $failed -gt 0 -a $rc -eq 1 \) -o \( $failed -eq 0 -a $rc -eq 0 \)
+check_files "$SCRATCH/dl1" "retries" "$SCRATCH/r1.json"
+
+if [ "$STRATEGY" = sequential ]; then
+    fresh_server
+    "$CONCBENCH" run --workload io --strategy sequential --url "$URL/index.json" \
+        --out "$SCRATCH/dl2" --timeout-ms 400 --json >"$SCRATCH/r2.json"
+    expect "same seed, same faults" \
+        test "$(jq -c .errors "$SCRATCH/r2.json")" = "$(jq -c .errors "$SCRATCH/r0.json")"
+fi
+finish
