@@ -14,7 +14,10 @@ CMAKE_ARGS ?=
 PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
            libevent-dev libxxhash-dev hyperfine gnuplot-nox wrk curl jq python3
 
-.PHONY: all deps build test test-asan test-tsan bench clean
+FUZZ_PACKAGES = clang libclang-rt-14-dev
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build test test-asan test-tsan bench fuzz clean
 
 all: build
 
@@ -46,5 +49,14 @@ test-tsan: deps
 bench: build
 	scripts/bench.sh
 
+# libFuzzer targets (clang, ASan+UBSan), each run FUZZ_SECONDS; crashes are
+# saved to fuzz/regressions/ and replayed by `make test` from then on.
+fuzz: deps
+	@scripts/install-deps.sh $(FUZZ_PACKAGES)
+	cmake -S . -B build-fuzz -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug \
+	      -DCONCBENCH_SANITIZE=address -DCONCBENCH_FUZZ=ON -DCONCBENCH_TESTS=OFF
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_links fuzz_names
+	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
 clean:
-	rm -rf $(BUILD) build-asan build-tsan
+	rm -rf $(BUILD) build-asan build-tsan build-fuzz
