@@ -312,7 +312,9 @@ static void result_json(cJSON *j, const struct run_args *a, const struct run_rep
 
 static void on_stop_signal(int sig)
 {
+    int saved = errno; /* a handler must not change what it interrupted */
     exec_request_stop(sig);
+    errno = saved;
 }
 
 /* SIGINT and SIGTERM ask the run to stop. No SA_RESTART: a blocked read or

@@ -5,18 +5,22 @@
 #include "exec.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 
-static volatile sig_atomic_t stop_signal;
+/* Written by a signal handler, read by every thread: a lock-free atomic
+ * (volatile sig_atomic_t would only be safe within one thread). */
+static atomic_int stop_signal;
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "the stop flag must be lock-free to be signal-safe");
 
 void exec_request_stop(int sig)
 {
-    stop_signal = sig ? sig : SIGTERM;
+    atomic_store_explicit(&stop_signal, sig ? sig : SIGTERM, memory_order_relaxed);
 }
 
 int exec_stopping(void)
 {
-    return stop_signal;
+    return atomic_load_explicit(&stop_signal, memory_order_relaxed);
 }
 
 static _Thread_local const struct exec_hooks *hooks;
