@@ -65,9 +65,9 @@ struct io_worker {
     long             status;  /* HTTP status of the last transfer */
 };
 
-/* Retry backoff: 50 ms, doubling, at most RETRY_MAX_MS. */
-#define RETRY_BASE_MS 50u
-#define RETRY_MAX_MS  800u
+/* Retry backoff: 50 ms, doubling, at most 50 << 4 = 800 ms. */
+#define RETRY_BASE_MS   50u
+#define RETRY_MAX_SHIFT 4u
 
 static void io_teardown(void *ctx)
 {
@@ -232,14 +232,18 @@ static void io_finish_save(struct io_ctx *c, size_t i, const void *data, size_t 
     r->latency_ns = clock_ns() - t0;
 }
 
-/* mixed's stage: transform, check by decoding, save. */
+/* mixed's stage: transform, check by decoding, save. Sets the fields it
+ * owns and keeps the rest of *r (the attempts io_settle counted). */
 static void mixed_stage(struct io_ctx *c, size_t i, const char *data, size_t len, uint64_t t0,
                         struct task_result *r)
 {
     size_t words = len / 8;
     char *out = malloc(len ? len : 1);
+    r->bytes = len;
     if (out == NULL) {
-        *r = (struct task_result){.done = 1, .err = FETCH_ERR_WRITE, .bytes = len};
+        r->err = FETCH_ERR_WRITE;
+        r->done = 1;
+        r->latency_ns = clock_ns() - t0;
         return;
     }
     for (size_t k = 0; k < words; k++) {
@@ -258,12 +262,12 @@ static void mixed_stage(struct io_ctx *c, size_t i, const char *data, size_t len
         memcpy(&x, data + 8 * k, 8);
         good = c->ak_inv * (y - c->ck) == x;
     }
-    r->bytes = len;
-    if (!good) {
-        *r = (struct task_result){.done = 1, .err = FETCH_ERR_VERIFY, .bytes = len,
-                                  .latency_ns = clock_ns() - t0};
-    } else {
+    if (good) {
         io_finish_save(c, i, out, len, t0, r);
+    } else {
+        r->err = FETCH_ERR_VERIFY;
+        r->done = 1;
+        r->latency_ns = clock_ns() - t0;
     }
     free(out);
 }
@@ -280,10 +284,10 @@ static unsigned io_settle(struct io_ctx *c, struct io_worker *w, size_t i, CURLc
     int retryable = r->err == FETCH_ERR_TIMEOUT || r->err == FETCH_ERR_RESET ||
                     (r->err == FETCH_ERR_STATUS && w->status >= 500);
     if (failed && retryable && w->attempt < c->retries && !exec_stopping()) {
-        unsigned ms = RETRY_BASE_MS << (w->attempt < 4 ? w->attempt : 4);
+        unsigned ms = RETRY_BASE_MS << (w->attempt < RETRY_MAX_SHIFT ? w->attempt : RETRY_MAX_SHIFT);
         w->attempt++;
         *r = (struct task_result){0};
-        return ms < RETRY_MAX_MS ? ms : RETRY_MAX_MS;
+        return ms;
     }
     w->attempt = 0;
     return 0;
