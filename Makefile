@@ -12,7 +12,7 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
 PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
-           libevent-dev libxxhash-dev hyperfine gnuplot-nox wrk curl jq python3
+           libevent-dev libxxhash-dev hyperfine gnuplot-nox curl jq python3
 
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60

@@ -1,11 +1,14 @@
 /*
- * cli.h: the concbench subcommands and the option helpers they share.
+ * cli.h: the concbench subcommands and what they share.
  *
- * Exit codes everywhere: 0 success, 1 the run finished but some task failed
- * or did not verify, 2 a usage or setup error (one line on stderr).
+ * Exit codes everywhere: 0 success, 1 the run finished but some task
+ * failed or an answer was wrong, 2 a usage or setup error (one line on
+ * stderr), 128 + signal when interrupted.
  */
 #ifndef CONCBENCH_CLI_H
 #define CONCBENCH_CLI_H
+
+#include "opt.h"
 
 #include <cjson/cJSON.h>
 #include <stdint.h>
@@ -24,14 +27,15 @@ void machine_json(cJSON *obj);
 /* Print "concbench: <msg>" on stderr and return EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* Parse the value of flag as an integer in [min, max]. On error prints a
- * one-line message naming the flag and returns -1. */
-int opt_u64(const char *flag, const char *val, uint64_t min, uint64_t max, uint64_t *out);
+/* Raise the open-file limit to its hard maximum. Returns the new soft
+ * limit (0 when unknown). */
+uint64_t raise_nofile_limit(void);
 
-/* Same for a finite real number. */
-int opt_double(const char *flag, const char *val, double min, double max, double *out);
+/* The options `run` itself takes (--workload, --workers, --json, ...). */
+const struct opt *run_option_table(void);
 
-/* Raise the open-file limit to its hard maximum (for thousands of sockets). */
-void raise_nofile_limit(void);
+/* Check the plug-in tables once at start-up: unique names, defaults that
+ * parse, no option claimed twice. Returns 0, or prints what is wrong. */
+int registry_check(void);
 
 #endif

@@ -4,13 +4,21 @@
  *
  * curl_global_init() runs here, once, before any thread or fork; SIGPIPE is
  * ignored so a peer closing a socket or pipe is an error code, not a death.
+ * The plug-in tables are checked once: a strategy or workload file that
+ * clashes with another is reported before anything runs.
  */
 #include "cli.h"
+
+#include "cmdline.h"
 
 #include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+
+#ifndef CONCBENCH_VERSION
+#define CONCBENCH_VERSION "unknown"
+#endif
 
 static const struct command {
     const char *name;
@@ -19,7 +27,7 @@ static const struct command {
 } commands[] = {
     {"run",   cmd_run,   "run one workload with one strategy and report the measurement"},
     {"serve", cmd_serve, "the fixture HTTP server: deterministic files, delays, an index"},
-    {"list",  cmd_list,  "list the strategies and workloads"},
+    {"list",  cmd_list,  "list the strategies and workloads (--json: with every detail)"},
     {"info",  cmd_info,  "print the machine and build description as JSON"},
     {NULL, NULL, NULL},
 };
@@ -29,7 +37,21 @@ static void usage(FILE *f)
     fprintf(f, "usage: concbench <command> [options]\n\ncommands:\n");
     for (const struct command *c = commands; c->name; c++)
         fprintf(f, "  %-7s %s\n", c->name, c->summary);
-    fprintf(f, "\n'concbench <command> --help' describes each command.\n");
+    fprintf(f, "\n'concbench <command> --help' describes each command; "
+               "'concbench --version' prints the version.\n");
+}
+
+static int unknown_command(const char *name)
+{
+    const char *names[8];
+    size_t      k = 0;
+    for (const struct command *c = commands; c->name && k < 7; c++)
+        names[k++] = c->name;
+    names[k] = NULL;
+    const char *near = cmdline_suggest(name, names);
+    if (near != NULL)
+        return usage_error("unknown command '%s' (did you mean '%s'?)", name, near);
+    return usage_error("unknown command '%s' (try 'concbench --help')", name);
 }
 
 int main(int argc, char **argv)
@@ -39,6 +61,10 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0)
         return usage(stdout), 0;
+    if (strcmp(argv[1], "--version") == 0)
+        return printf("concbench %s\n", CONCBENCH_VERSION), 0;
+    if (registry_check() != 0)
+        return 70; /* EX_SOFTWARE: the build itself is wrong */
 
     for (const struct command *c = commands; c->name; c++) {
         if (strcmp(argv[1], c->name) != 0)
@@ -50,6 +76,5 @@ int main(int argc, char **argv)
         curl_global_cleanup();
         return rc;
     }
-    usage_error("unknown command '%s' (try 'concbench --help')", argv[1]);
-    return EXIT_USAGE;
+    return unknown_command(argv[1]);
 }

@@ -1,11 +1,8 @@
 /*
- * opts.c: option parsing helpers shared by the subcommands.
+ * opts.c: what the subcommands share: the error line, the open-file limit.
  */
 #include "cli.h"
 
-#include "util.h"
-
-#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/resource.h>
@@ -21,32 +18,15 @@ int usage_error(const char *fmt, ...)
     return EXIT_USAGE;
 }
 
-int opt_u64(const char *flag, const char *val, uint64_t min, uint64_t max, uint64_t *out)
-{
-    int rc = parse_u64(val, min, max, out);
-    if (rc == -EINVAL)
-        usage_error("%s: '%s' is not a whole number", flag, val);
-    else if (rc != 0)
-        usage_error("%s: %s is out of range (%llu..%llu)", flag, val, (unsigned long long)min,
-                    (unsigned long long)max);
-    return rc == 0 ? 0 : -1;
-}
-
-int opt_double(const char *flag, const char *val, double min, double max, double *out)
-{
-    int rc = parse_double(val, min, max, out);
-    if (rc == -EINVAL)
-        usage_error("%s: '%s' is not a number", flag, val);
-    else if (rc != 0)
-        usage_error("%s: %s is out of range (%g..%g)", flag, val, min, max);
-    return rc == 0 ? 0 : -1;
-}
-
-void raise_nofile_limit(void)
+uint64_t raise_nofile_limit(void)
 {
     struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return 0;
+    if (rl.rlim_cur < rl.rlim_max) {
         rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
+        if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+            getrlimit(RLIMIT_NOFILE, &rl);
     }
+    return (uint64_t)rl.rlim_cur;
 }

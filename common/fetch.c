@@ -1,5 +1,6 @@
 /*
- * fetch.c: libcurl easy handles configured the one way every strategy uses.
+ * fetch.c: libcurl easy handles configured the one way every strategy
+ * uses, and the classification of how a transfer ended.
  */
 #include "fetch.h"
 
@@ -8,42 +9,43 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-static const char *const err_names[FETCH_ERR__COUNT] = {
-    [FETCH_OK]          = "ok",
-    [FETCH_ERR_CONNECT] = "connect",
-    [FETCH_ERR_TIMEOUT] = "timeout",
-    [FETCH_ERR_STATUS]  = "status",
-    [FETCH_ERR_RESET]   = "reset",
-    [FETCH_ERR_WRITE]   = "write",
-    [FETCH_ERR_VERIFY]  = "verify",
-    [FETCH_ERR_OTHER]   = "other",
-    [FETCH_ERR_INTERRUPTED] = "interrupted",
+const char *const fetch_err_names[] = {
+    "connect", "timeout", "status", "reset", "protocol", "too_large",
+    "fd_limit", "write", "verify", "other", NULL,
 };
+_Static_assert(sizeof(fetch_err_names) / sizeof(fetch_err_names[0]) == FETCH_ERR_OTHER + 1,
+               "one name per failure kind");
 
-const char *fetch_err_name(enum fetch_err e)
+static size_t on_header(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
-    return (e >= 0 && e < FETCH_ERR__COUNT) ? err_names[e] : "other";
+    struct fetch *f = userdata;
+    size_t        n = size * nmemb;
+    f->header_bytes += n;
+    if (f->header_bytes > FETCH_HEADER_MAX) {
+        f->header_overflow = 1;
+        return 0; /* libcurl aborts the transfer */
+    }
+    (void)ptr;
+    return n;
 }
 
 static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
 {
-    struct fetch_buf *buf = userdata;
-    size_t n = size * nmemb;
-    if (n > buf->limit - buf->len)
-        return 0; /* too large: libcurl aborts with CURLE_WRITE_ERROR */
-    if (buf->len + n > buf->cap) {
-        size_t cap = buf->cap ? buf->cap : 16384;
-        while (cap < buf->len + n)
-            cap *= 2;
-        char *p = realloc(buf->data, cap);
-        if (p == NULL)
-            return 0;
-        buf->data = p;
-        buf->cap  = cap;
+    struct fetch *f = userdata;
+    size_t        n = size * nmemb;
+    if (f->status == 0)
+        curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &f->status);
+    if (f->status != 200)
+        return n; /* an error page: read and dropped */
+    if (n > f->max_size - f->body_bytes) {
+        f->too_large = 1; /* known in advance, or chunked and growing */
+        return 0;
     }
-    memcpy(buf->data + buf->len, ptr, n);
-    buf->len += n;
+    f->body_bytes += n;
+    if (f->sink != NULL && (f->sink_err = f->sink(f->sink_arg, ptr, n)) != 0)
+        return 0;
     return n;
 }
 
@@ -55,15 +57,22 @@ static int on_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl
     return exec_stopping() != 0; /* non-zero aborts the transfer */
 }
 
-CURL *fetch_handle_new(const struct fetch_limits *lim)
+int fetch_init(struct fetch *f, const struct fetch_limits *lim)
 {
-    CURL *h = curl_easy_init();
-    if (h == NULL)
-        return NULL;
+    *f = (struct fetch){.h = curl_easy_init()};
+    if (f->h == NULL)
+        return -ENOMEM;
     long timeout = lim && lim->timeout_ms ? lim->timeout_ms : FETCH_TIMEOUT_MS;
     long connect = lim && lim->connect_timeout_ms ? lim->connect_timeout_ms : FETCH_CONNECT_TIMEOUT;
+    f->max_size = lim && lim->max_size ? lim->max_size : FETCH_MAX_SIZE;
+    CURL *h = f->h;
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, f);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, f);
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max_size);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(h, CURLOPT_BUFFERSIZE, 65536L); /* most bodies in one recv */
@@ -72,21 +81,42 @@ CURL *fetch_handle_new(const struct fetch_limits *lim)
     curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "concbench/0.1");
-    return h;
-}
-
-int fetch_prepare(CURL *h, const char *url, struct fetch_buf *buf)
-{
-    buf->len = 0;
-    if (buf->limit == 0)
-        buf->limit = FETCH_BODY_LIMIT;
-    if (curl_easy_setopt(h, CURLOPT_URL, url) != CURLE_OK ||
-        curl_easy_setopt(h, CURLOPT_WRITEDATA, buf) != CURLE_OK)
-        return -ENOMEM;
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "concbench/0.2");
     return 0;
 }
 
+void fetch_fini(struct fetch *f)
+{
+    if (f->h != NULL)
+        curl_easy_cleanup(f->h);
+    f->h = NULL;
+}
+
+int fetch_prepare(struct fetch *f, const char *url, fetch_sink_fn sink, void *arg)
+{
+    f->sink = sink;
+    f->sink_arg = arg;
+    f->body_bytes = f->header_bytes = 0;
+    f->status = 0;
+    f->sink_err = 0;
+    f->too_large = f->header_overflow = 0;
+    f->code = CURLE_OK;
+    return curl_easy_setopt(f->h, CURLOPT_URL, url) == CURLE_OK ? 0 : -EINVAL;
+}
+
+void fetch_perform(struct fetch *f)
+{
+    exec_blocking_begin();
+    f->code = curl_easy_perform(f->h);
+    exec_blocking_end();
+}
+
+static int fd_exhausted(int err)
+{
+    return err == EMFILE || err == ENFILE;
+}
+
+/* What the CURLcode alone says. */
 static enum fetch_err classify(CURLcode code)
 {
     switch (code) {
@@ -103,6 +133,13 @@ static enum fetch_err classify(CURLcode code)
     case CURLE_PARTIAL_FILE:
     case CURLE_GOT_NOTHING:
         return FETCH_ERR_RESET;
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_HTTP2:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return FETCH_ERR_PROTOCOL;
+    case CURLE_FILESIZE_EXCEEDED:
+        return FETCH_ERR_TOO_LARGE;
     case CURLE_WRITE_ERROR:
     case CURLE_OUT_OF_MEMORY:
         return FETCH_ERR_WRITE;
@@ -113,34 +150,47 @@ static enum fetch_err classify(CURLcode code)
     }
 }
 
-int fetch_complete(CURL *h, CURLcode code, struct fetch_result *r)
+enum fetch_err fetch_result(const struct fetch *f)
 {
-    curl_off_t total = 0, conn = 0, ttfb = 0, pre = 0;
+    long os_errno = 0;
+    if (f->header_overflow)
+        return FETCH_ERR_PROTOCOL;
+    if (f->too_large)
+        return FETCH_ERR_TOO_LARGE;
+    if (f->sink_err != 0)
+        return fd_exhausted(-f->sink_err) ? FETCH_ERR_FD_LIMIT : FETCH_ERR_WRITE;
+    enum fetch_err e = classify(f->code);
+    if (e == FETCH_ERR_CONNECT || e == FETCH_ERR_OTHER || e == FETCH_ERR_RESET) {
+        curl_easy_getinfo(f->h, CURLINFO_OS_ERRNO, &os_errno);
+        if (fd_exhausted((int)os_errno))
+            return FETCH_ERR_FD_LIMIT;
+    }
+    if (e != FETCH_OK)
+        return e;
     long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    curl_easy_getinfo(h, CURLINFO_TOTAL_TIME_T, &total);
-    curl_easy_getinfo(h, CURLINFO_CONNECT_TIME_T, &conn);
-    curl_easy_getinfo(h, CURLINFO_NAMELOOKUP_TIME_T, &pre);
-    curl_easy_getinfo(h, CURLINFO_STARTTRANSFER_TIME_T, &ttfb);
-    r->code       = code;
-    r->status     = status;
-    r->total_ns   = (uint64_t)total * 1000u;
-    r->connect_ns = (uint64_t)(conn > pre ? conn - pre : 0) * 1000u;
-    r->ttfb_ns    = (uint64_t)ttfb * 1000u;
-    r->err        = classify(code);
-    if (r->err == FETCH_OK && status != 200)
-        r->err = FETCH_ERR_STATUS;
-    return r->err == FETCH_OK ? 0 : -EIO;
+    curl_easy_getinfo(f->h, CURLINFO_RESPONSE_CODE, &status);
+    return status == 200 ? FETCH_OK : FETCH_ERR_STATUS;
 }
 
-int fetch_blocking(CURL *h, const char *url, struct fetch_buf *buf, struct fetch_result *r)
+int fetch_buf_sink(void *arg, const void *data, size_t len)
 {
-    if (fetch_prepare(h, url, buf) != 0) {
-        memset(r, 0, sizeof(*r));
-        r->err = FETCH_ERR_OTHER;
-        return -ENOMEM;
+    struct fetch_buf *buf = arg;
+    if (len > buf->limit - buf->len)
+        return -EFBIG;
+    if (buf->len + len + 1 > buf->cap) {
+        size_t cap = buf->cap ? buf->cap : 16384;
+        while (cap < buf->len + len + 1)
+            cap *= 2;
+        char *p = realloc(buf->data, cap);
+        if (p == NULL)
+            return -ENOMEM;
+        buf->data = p;
+        buf->cap = cap;
     }
-    return fetch_complete(h, curl_easy_perform(h), r);
+    memcpy(buf->data + buf->len, data, len);
+    buf->len += len;
+    buf->data[buf->len] = '\0';
+    return 0;
 }
 
 void fetch_buf_free(struct fetch_buf *buf)

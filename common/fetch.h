@@ -1,19 +1,21 @@
 /*
- * fetch.h: one HTTP transfer into memory with libcurl.
+ * fetch.h: HTTP transfers with libcurl, each body handed to a sink as it
+ * arrives.
  *
- * A fetch handle is a libcurl easy handle configured once (no signals,
- * keep-alive, timeouts, our write callback) and then reused for every
- * transfer of one worker, so connections are reused the same way by every
- * strategy. A transfer can run blocking (fetch_blocking) or be prepared with
- * fetch_prepare, handed to a multi handle by the caller, and completed with
- * fetch_complete when the multi handle reports it done.
+ * A transfer object owns one easy handle configured once (no signals,
+ * keep-alive, timeouts, our callbacks) and reused for every transfer of
+ * one worker, so every strategy reuses connections the same way. A
+ * transfer runs blocking (fetch_perform) or in a multi handle
+ * (fetch_multi.h); either way fetch_result classifies how it ended.
  *
- * This module does not save, verify, or know what the bytes are. It checks
+ * This module does not save, verify or know what the bytes are. It checks
  * the HTTP status itself (never CURLOPT_FAILONERROR, which would hide the
- * status from the error counts).
+ * status from the error counts) and passes only a 200's body to the sink.
+ * It enforces two limits: response headers of at most FETCH_HEADER_MAX
+ * bytes, and a body of at most max_size bytes, known in advance or not.
  *
  * Preconditions: curl_global_init() ran once in main before any thread.
- * Thread-safety: a handle and its buffer belong to one thread at a time.
+ * Thread-safety: a transfer object belongs to one thread at a time.
  */
 #ifndef CONCBENCH_FETCH_H
 #define CONCBENCH_FETCH_H
@@ -22,69 +24,85 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A growable body buffer. limit caps the body; a larger one fails the
- * transfer (CURLE_WRITE_ERROR) instead of exhausting memory. */
+/* How a transfer ended, counted per kind as wrk does. */
+enum fetch_err {
+    FETCH_OK = 0,
+    FETCH_ERR_CONNECT,   /* could not connect or resolve */
+    FETCH_ERR_TIMEOUT,   /* --timeout-ms or --connect-timeout-ms passed */
+    FETCH_ERR_STATUS,    /* an HTTP status other than 200 */
+    FETCH_ERR_RESET,     /* the connection broke while sending or receiving */
+    FETCH_ERR_PROTOCOL,  /* not a usable HTTP response (headers too large, garbage) */
+    FETCH_ERR_TOO_LARGE, /* the body is larger than the size limit */
+    FETCH_ERR_FD_LIMIT,  /* out of file descriptors (EMFILE, ENFILE) */
+    FETCH_ERR_WRITE,     /* the body could not be stored (disk full, out of memory) */
+    FETCH_ERR_VERIFY,    /* size or checksum did not match */
+    FETCH_ERR_OTHER,
+    FETCH_ERR_INTERRUPTED, /* stopped by SIGINT/SIGTERM */
+    FETCH_ERR__COUNT
+};
+
+/* Names of the failure kinds FETCH_ERR_CONNECT .. FETCH_ERR_OTHER, in
+ * order, NULL-terminated: a workload's error_kinds table. */
+extern const char *const fetch_err_names[];
+
+/* Default limits. */
+#define FETCH_MAX_SIZE        (256ull << 20)
+#define FETCH_TIMEOUT_MS      30000L
+#define FETCH_CONNECT_TIMEOUT 10000L
+#define FETCH_HEADER_MAX      (64u << 10)
+
+/* Per-transfer limits; zero fields take the defaults above. */
+struct fetch_limits {
+    long     timeout_ms;
+    long     connect_timeout_ms;
+    uint64_t max_size; /* body bytes */
+};
+
+/* Where a 200's body goes: return 0 to go on, or -errno to abort the
+ * transfer (counted as write, or fd_limit for EMFILE/ENFILE). */
+typedef int (*fetch_sink_fn)(void *arg, const void *data, size_t len);
+
+struct fetch {
+    CURL         *h;
+    fetch_sink_fn sink;
+    void         *sink_arg;
+    uint64_t      max_size;
+    /* Per transfer, reset by fetch_prepare. */
+    uint64_t      body_bytes;   /* of a 200, passed to the sink */
+    uint64_t      header_bytes;
+    long          status;       /* 0 until a status line arrived */
+    int           sink_err;     /* -errno the sink returned */
+    unsigned      too_large : 1;
+    unsigned      header_overflow : 1;
+    CURLcode      code;         /* how the transfer ended */
+    void         *token;        /* fetch_multi's: whom to tell when done */
+};
+
+/* Set up f with its own easy handle. lim may be NULL. Returns 0 or
+ * -ENOMEM. A transfer in progress is aborted (counted interrupted) once
+ * exec_stopping() is set. */
+int  fetch_init(struct fetch *f, const struct fetch_limits *lim);
+void fetch_fini(struct fetch *f);
+
+/* Point f at url, its body going to sink(arg, ...). Returns 0, or -EINVAL
+ * when libcurl refuses the URL. */
+int fetch_prepare(struct fetch *f, const char *url, fetch_sink_fn sink, void *arg);
+
+/* Run the prepared transfer on the calling thread; sets f->code. */
+void fetch_perform(struct fetch *f);
+
+/* How the transfer that just ended went: FETCH_OK for a complete 200. */
+enum fetch_err fetch_result(const struct fetch *f);
+
+/* A sink into memory, for small documents (an index): grows up to limit
+ * bytes, then fails the transfer as too large. */
 struct fetch_buf {
     char  *data;
     size_t len;
     size_t cap;
     size_t limit;
 };
-
-/* Why a transfer failed, counted per kind like wrk does. */
-enum fetch_err {
-    FETCH_OK = 0,
-    FETCH_ERR_CONNECT,  /* could not connect / resolve */
-    FETCH_ERR_TIMEOUT,
-    FETCH_ERR_STATUS,   /* HTTP status other than 200 */
-    FETCH_ERR_RESET,    /* connection broke while sending or receiving */
-    FETCH_ERR_WRITE,    /* body too large, out of memory, save failed */
-    FETCH_ERR_VERIFY,   /* size or checksum did not match */
-    FETCH_ERR_OTHER,
-    FETCH_ERR_INTERRUPTED, /* stopped by SIGINT/SIGTERM */
-    FETCH_ERR__COUNT
-};
-
-/* Short lower-case name of an error kind ("connect", "timeout", ...). */
-const char *fetch_err_name(enum fetch_err e);
-
-struct fetch_result {
-    enum fetch_err err;
-    CURLcode       code;
-    long           status;       /* HTTP status, 0 if none arrived */
-    uint64_t       total_ns;     /* libcurl's total time */
-    uint64_t       connect_ns;   /* 0 when the connection was reused */
-    uint64_t       ttfb_ns;      /* time to first byte */
-};
-
-/* Default per-transfer limits. */
-#define FETCH_BODY_LIMIT      (256u << 20)
-#define FETCH_TIMEOUT_MS      30000L
-#define FETCH_CONNECT_TIMEOUT 10000L
-
-/* Per-transfer limits; zero fields take the defaults above. */
-struct fetch_limits {
-    long timeout_ms;
-    long connect_timeout_ms;
-};
-
-/* A configured easy handle, or NULL when libcurl cannot make one. lim may
- * be NULL. A transfer in progress is aborted (CURLE_ABORTED_BY_CALLBACK)
- * once exec_stopping() is set. */
-CURL *fetch_handle_new(const struct fetch_limits *lim);
-
-/* Point h at url, writing into buf (emptied first). Returns 0, or -ENOMEM
- * when libcurl refuses the URL or option. */
-int fetch_prepare(CURL *h, const char *url, struct fetch_buf *buf);
-
-/* After h ran (blocking or in a multi handle) with result code: fill *r
- * (status, timings, error kind). Returns 0 on a complete 200 response,
- * -EIO otherwise. */
-int fetch_complete(CURL *h, CURLcode code, struct fetch_result *r);
-
-/* fetch_prepare + curl_easy_perform + fetch_complete. */
-int fetch_blocking(CURL *h, const char *url, struct fetch_buf *buf, struct fetch_result *r);
-
+int  fetch_buf_sink(void *buf, const void *data, size_t len);
 void fetch_buf_free(struct fetch_buf *buf);
 
 #endif

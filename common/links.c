@@ -24,12 +24,38 @@ void links_free(struct links *l)
     l->n = 0;
 }
 
+/* cJSON refuses nesting deeper than CJSON_NESTING_LIMIT; say so rather
+ * than "not valid JSON". Scans text up to len for the deepest [ or {
+ * outside strings. */
+static int too_deep(const char *text, size_t len)
+{
+    size_t depth = 0, in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '[' || c == '{') {
+            if (++depth > CJSON_NESTING_LIMIT)
+                return 1;
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return 0;
+}
+
 /* Resolve url against base (when given) and check its scheme. Returns a
  * heap string or NULL with err filled. */
 static char *url_resolve(const char *url, const char *base, char *err, size_t errsz)
 {
     CURLU *u = curl_url();
-    char *out = NULL, *scheme = NULL;
+    char   *out = NULL, *scheme = NULL, shown[256];
+    str_escape(shown, sizeof(shown), url);
     if (u == NULL) {
         errf(err, errsz, "out of memory");
         return NULL;
@@ -37,16 +63,16 @@ static char *url_resolve(const char *url, const char *base, char *err, size_t er
     if (base != NULL && curl_url_set(u, CURLUPART_URL, base, 0) != CURLUE_OK)
         base = NULL;
     if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK) {
-        errf(err, errsz, "invalid URL '%.200s'", url);
+        errf(err, errsz, "invalid URL '%s'", shown);
         goto done;
     }
     if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
         (strcasecmp(scheme, "http") != 0 && strcasecmp(scheme, "https") != 0)) {
-        errf(err, errsz, "unsupported scheme in '%.200s' (only http and https)", url);
+        errf(err, errsz, "unsupported scheme in '%s' (only http and https)", shown);
         goto done;
     }
     if (curl_url_get(u, CURLUPART_URL, &out, 0) != CURLUE_OK) {
-        errf(err, errsz, "invalid URL '%.200s'", url);
+        errf(err, errsz, "invalid URL '%s'", shown);
         out = NULL;
         goto done;
     }
@@ -87,6 +113,8 @@ int links_parse_json(const char *text, size_t len, const char *base, struct link
     cJSON *root = cJSON_ParseWithLength(text, len);
     if (root == NULL) {
         size_t at = (size_t)(cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - text : 0);
+        if (too_deep(text, at < len ? at + 1 : len))
+            return errf(err, errsz, "index is nested deeper than %d levels", CJSON_NESTING_LIMIT);
         return errf(err, errsz, "index is not valid JSON (near byte %zu)", at);
     }
     if (!cJSON_IsObject(root)) {
@@ -108,6 +136,10 @@ int links_parse_json(const char *text, size_t len, const char *base, struct link
              LINKS_MAX_ENTRIES);
         goto fail;
     }
+    const cJSON *delay = cJSON_GetObjectItemCaseSensitive(root, "delay_ms");
+    l.delay_ms = cJSON_IsNumber(delay) && delay->valuedouble >= 0 && delay->valuedouble < 1e9
+                     ? (long)delay->valuedouble
+                     : -1;
     const cJSON *item;
     cJSON_ArrayForEach(item, data)
     {
@@ -161,7 +193,7 @@ fail:
 
 int links_parse_list(const char *text, size_t len, struct links *out, char *err, size_t errsz)
 {
-    struct links l = {0};
+    struct links l = {.delay_ms = -1};
     size_t cap = 0, lineno = 0;
     const char *p = text, *end = text + len;
     if (len > LINKS_MAX_BYTES)
@@ -235,6 +267,8 @@ int links_load_file(const char *path, struct links *out, char *err, size_t errsz
     int rc = read_file(path, LINKS_MAX_BYTES, &text, &len);
     if (rc == -EFBIG)
         return errf(err, errsz, "%s: larger than the %u bytes allowed", path, LINKS_MAX_BYTES);
+    if (rc == -EINVAL)
+        return errf(err, errsz, "%s: not a regular file", path);
     if (rc != 0)
         return errf(err, errsz, "%s: %s", path, strerror(-rc));
     char why[256] = "";
@@ -247,27 +281,29 @@ int links_load_file(const char *path, struct links *out, char *err, size_t errsz
 
 int links_load_url(const char *url, struct links *out, char *err, size_t errsz)
 {
-    struct fetch_buf buf = {.limit = LINKS_MAX_BYTES};
-    struct fetch_result r;
-    CURL *h = fetch_handle_new(NULL);
-    if (h == NULL)
-        return errf(err, errsz, "unable to create a libcurl handle");
-    int rc = fetch_blocking(h, url, &buf, &r);
-    curl_easy_cleanup(h);
-    if (rc != 0) {
-        if (r.err == FETCH_ERR_STATUS)
-            errf(err, errsz, "%s: HTTP status %ld", url, r.status);
-        else if (r.err == FETCH_ERR_WRITE)
-            errf(err, errsz, "%s: index larger than the %u bytes allowed", url, LINKS_MAX_BYTES);
-        else
-            errf(err, errsz, "%s: %s", url, curl_easy_strerror(r.code));
-        fetch_buf_free(&buf);
-        return -EIO;
+    struct fetch_buf    buf = {.limit = LINKS_MAX_BYTES};
+    struct fetch        f;
+    struct fetch_limits lim = {.max_size = LINKS_MAX_BYTES};
+    char                shown[256], why[256] = "";
+    str_escape(shown, sizeof(shown), url);
+    if (fetch_init(&f, &lim) != 0)
+        return errc(-ENOMEM, err, errsz, "unable to create a libcurl handle");
+    if (fetch_prepare(&f, url, fetch_buf_sink, &buf) != 0) {
+        fetch_fini(&f);
+        return errf(err, errsz, "%s: not a URL libcurl accepts", shown);
     }
-    char why[256] = "";
-    rc = links_parse(buf.data ? buf.data : "", buf.len, url, out, why, sizeof(why));
-    if (rc != 0)
-        errf(err, errsz, "%s: %s", url, why);
+    fetch_perform(&f);
+    enum fetch_err e = fetch_result(&f);
+    int            rc = -EIO;
+    if (e == FETCH_ERR_STATUS)
+        errf(err, errsz, "%s: HTTP status %ld", shown, f.status);
+    else if (e == FETCH_ERR_TOO_LARGE)
+        errf(err, errsz, "%s: index larger than the %u bytes allowed", shown, LINKS_MAX_BYTES);
+    else if (e != FETCH_OK)
+        errf(err, errsz, "%s: %s", shown, curl_easy_strerror(f.code));
+    else if ((rc = links_parse(buf.data ? buf.data : "", buf.len, url, out, why, sizeof(why))) != 0)
+        errf(err, errsz, "%s: %s", shown, why);
+    fetch_fini(&f);
     fetch_buf_free(&buf);
     return rc;
 }

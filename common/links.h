@@ -3,7 +3,7 @@
  * be.
  *
  * Two sources: an index JSON shaped like an image-gallery API,
- *     {"data":[{"link":"http://...","size":1234,"checksum":"fnv1a64:..."}]}
+ *     {"data":[{"link":"http://...","size":1234,"checksum":"xxh3:..."}]}
  * (size and checksum optional, relative links resolved against the index
  * URL), or a plain text list of URLs, one a line ('#' comments and blank
  * lines skipped). Only http and https URLs are accepted.
@@ -24,6 +24,9 @@ struct link {
 struct links {
     struct link *v;
     size_t       n;
+    long         delay_ms; /* the server's delay per reply, when the index
+                            * says ("delay_ms", as concbench serve's does);
+                            * -1 when unknown */
 };
 
 /* Largest index or list accepted, in bytes and in entries. */

@@ -1,18 +1,18 @@
 /*
- * save.c: mkdir -p, then temp file + rename.
+ * save.c: mkdir -p; unnamed temporary files given a name at the end.
  */
 #include "save.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-int save_dir_prepare(const char *dir)
+static int mkdir_p(const char *dir)
 {
     char path[PATH_MAX];
     if (dir == NULL || dir[0] == '\0')
@@ -29,19 +29,41 @@ int save_dir_prepare(const char *dir)
     }
     if (mkdir(path, 0777) != 0 && errno != EEXIST)
         return -errno;
+    return 0;
+}
+
+int save_dir_open(const char *dir, struct save_dir *d)
+{
+    int rc = mkdir_p(dir);
+    if (rc != 0)
+        return rc;
     struct stat st;
-    if (stat(path, &st) != 0)
+    if (stat(dir, &st) != 0)
         return -errno;
     if (!S_ISDIR(st.st_mode))
         return -ENOTDIR;
-    if (access(path, W_OK | X_OK) != 0)
+    if (access(dir, W_OK | X_OK) != 0)
         return -errno;
+    *d = (struct save_dir){.fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    if (d->fd < 0)
+        return -errno;
+    snprintf(d->path, sizeof(d->path), "%s", dir);
     return 0;
+}
+
+void save_dir_close(struct save_dir *d)
+{
+    if (d->fd >= 0)
+        close(d->fd);
+    d->fd = -1;
 }
 
 int save_name_valid(const char *name)
 {
     size_t n = strlen(name);
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return 0; /* a control character in a file name is trouble waiting */
     return n > 0 && n <= SAVE_NAME_MAX && name[0] != '.' && strchr(name, '/') == NULL;
 }
 
@@ -60,10 +82,47 @@ int save_name_from_url(const char *url, char *out)
     return save_name_valid(out) ? 0 : -EINVAL;
 }
 
-static int write_all(int fd, const char *p, size_t len)
+/* A new hidden name beside name: ".NAME.PID.SEQ.tmp", unique across
+ * threads (the sequence number) and processes (the pid). */
+static void temp_name(const char *name, char *out, size_t outsz)
 {
+    static atomic_ulong seq;
+    unsigned long       n = atomic_fetch_add_explicit(&seq, 1, memory_order_relaxed);
+    snprintf(out, outsz, ".%s.%ld.%lu.tmp", name, (long)getpid(), n);
+}
+
+/* A named temporary; O_EXCL makes a leftover of a crashed run a retry,
+ * never a reuse. */
+static int open_named(struct save_dir *d, const char *name, struct save_file *f)
+{
+    for (int attempt = 0; attempt < 100; attempt++) {
+        temp_name(name, f->tmp, sizeof(f->tmp));
+        f->fd = openat(d->fd, f->tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (f->fd >= 0 || errno != EEXIST)
+            return f->fd >= 0 ? 0 : -errno;
+    }
+    return -EEXIST;
+}
+
+int save_open(struct save_dir *d, const char *name, struct save_file *f)
+{
+    f->tmp[0] = '\0';
+    if (!atomic_load_explicit(&d->no_tmpfile, memory_order_relaxed)) {
+        f->fd = openat(d->fd, ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+        if (f->fd >= 0)
+            return 0;
+        if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL)
+            return -errno;
+        atomic_store_explicit(&d->no_tmpfile, 1, memory_order_relaxed);
+    }
+    return open_named(d, name, f);
+}
+
+int save_write(struct save_file *f, const void *data, size_t len)
+{
+    const char *p = data;
     while (len > 0) {
-        ssize_t w = write(fd, p, len);
+        ssize_t w = write(f->fd, p, len);
         if (w < 0) {
             if (errno == EINTR)
                 continue;
@@ -75,61 +134,90 @@ static int write_all(int fd, const char *p, size_t len)
     return 0;
 }
 
-/* Create a new temporary file beside dir/name, named
- * ".NAME.PID.SEQ.tmp": unique across threads (the sequence number) and
- * processes (the pid), hidden, and recognisable as ours. O_EXCL makes a
- * leftover from an earlier crashed run a retry, never a reuse. */
-static int open_temp(const char *dir, const char *name, char *tmp, size_t tmpsz)
+/* Name an unnamed file. linkat with AT_EMPTY_PATH needs CAP_DAC_READ_SEARCH;
+ * without it, the /proc/self/fd link does the same. Which one works is
+ * learnt once. */
+static int link_unnamed(int fd, int dirfd, const char *name)
 {
-    static unsigned long seq;
-    for (int attempt = 0; attempt < 100; attempt++) {
-        unsigned long n = __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED);
-        if (snprintf(tmp, tmpsz, "%s/.%s.%ld.%lu.tmp", dir, name, (long)getpid(), n) >=
-            (int)tmpsz)
-            return -ENAMETOOLONG;
-        int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        if (fd >= 0 || errno != EEXIST)
-            return fd >= 0 ? fd : -errno;
+    static atomic_int use_proc;
+    if (!atomic_load_explicit(&use_proc, memory_order_relaxed)) {
+        if (linkat(fd, "", dirfd, name, AT_EMPTY_PATH) == 0)
+            return 0;
+        if (errno != ENOENT && errno != EPERM)
+            return -errno;
+        atomic_store_explicit(&use_proc, 1, memory_order_relaxed);
     }
-    return -EEXIST;
+    char proc[64];
+    snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+    return linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0 ? 0 : -errno;
 }
 
-/* Write data to dir/name through a temporary in dir. */
-static int write_atomic(const char *dir, const char *name, const void *data, size_t len)
+int save_commit(struct save_file *f, struct save_dir *d, const char *name)
 {
-    char final[PATH_MAX], tmp[PATH_MAX];
-    if (snprintf(final, sizeof(final), "%s/%s", dir, name) >= (int)sizeof(final))
-        return -ENAMETOOLONG;
-
-    int fd = open_temp(dir, name, tmp, sizeof(tmp));
-    if (fd < 0)
-        return fd;
-    int rc = write_all(fd, data, len);
-    if (close(fd) != 0 && rc == 0)
+    int rc = 0;
+    if (f->tmp[0] == '\0') {
+        rc = link_unnamed(f->fd, d->fd, name);
+        if (rc == -EEXIST) { /* replace it atomically: a temporary name, then rename */
+            temp_name(name, f->tmp, sizeof(f->tmp));
+            rc = link_unnamed(f->fd, d->fd, f->tmp);
+            if (rc != 0)
+                f->tmp[0] = '\0';
+        }
+    }
+    if (f->tmp[0] != '\0' && rc == 0 && renameat(d->fd, f->tmp, d->fd, name) != 0)
         rc = -errno;
-    if (rc == 0 && rename(tmp, final) != 0)
+    if (close(f->fd) != 0 && rc == 0)
         rc = -errno;
-    if (rc != 0)
-        unlink(tmp);
+    f->fd = -1;
+    if (rc != 0 && f->tmp[0] != '\0')
+        unlinkat(d->fd, f->tmp, 0);
     return rc;
+}
+
+void save_abort(struct save_file *f, struct save_dir *d)
+{
+    if (f->fd >= 0)
+        close(f->fd);
+    f->fd = -1;
+    if (f->tmp[0] != '\0')
+        unlinkat(d->fd, f->tmp, 0);
+    f->tmp[0] = '\0';
+}
+
+static int write_whole(struct save_dir *d, const char *name, const void *data, size_t len)
+{
+    struct save_file f;
+    int              rc = save_open(d, name, &f);
+    if (rc != 0)
+        return rc;
+    if ((rc = save_write(&f, data, len)) != 0) {
+        save_abort(&f, d);
+        return rc;
+    }
+    return save_commit(&f, d, name);
 }
 
 int save_atomic(const char *dir, const char *name, const void *data, size_t len)
 {
     if (!save_name_valid(name))
         return -EINVAL;
-    return write_atomic(dir, name, data, len);
+    struct save_dir d = {.fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    if (d.fd < 0)
+        return -errno;
+    int rc = write_whole(&d, name, data, len);
+    close(d.fd);
+    return rc;
 }
 
 int save_path_atomic(const char *path, const void *data, size_t len)
 {
-    char dir[PATH_MAX];
+    char        dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
     const char *name = slash ? slash + 1 : path;
-    size_t dlen = slash ? (size_t)(slash - path) : 1;
+    size_t      dlen = slash ? (size_t)(slash - path) : 1;
     if (*name == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return -EISDIR;
-    if (dlen >= sizeof(dir))
+    if (dlen >= sizeof(dir) || strlen(name) > SAVE_NAME_MAX)
         return -ENAMETOOLONG;
     if (slash == path)
         strcpy(dir, "/");
@@ -137,5 +225,10 @@ int save_path_atomic(const char *path, const void *data, size_t len)
         snprintf(dir, sizeof(dir), "%.*s", (int)dlen, path);
     else
         strcpy(dir, ".");
-    return write_atomic(dir, name, data, len);
+    struct save_dir d = {.fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    if (d.fd < 0)
+        return -errno;
+    int rc = write_whole(&d, name, data, len);
+    close(d.fd);
+    return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -50,6 +51,39 @@ int errf(char *err, size_t errsz, const char *fmt, ...)
         va_end(ap);
     }
     return -EINVAL;
+}
+
+int errc(int code, char *err, size_t errsz, const char *fmt, ...)
+{
+    if (err != NULL && errsz > 0) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errsz, fmt, ap);
+        va_end(ap);
+    }
+    return code;
+}
+
+void str_escape(char *dst, size_t dstsz, const char *src)
+{
+    size_t used = 0;
+    if (dstsz == 0)
+        return;
+    for (const unsigned char *p = (const unsigned char *)src; *p != '\0'; p++) {
+        char   esc[5];
+        size_t len = 1;
+        if (*p < 0x20 || *p >= 0x7f || *p == '\\') {
+            snprintf(esc, sizeof(esc), "\\x%02x", *p);
+            len = 4;
+        } else {
+            esc[0] = (char)*p;
+        }
+        if (used + len >= dstsz)
+            break;
+        memcpy(dst + used, esc, len);
+        used += len;
+    }
+    dst[used] = '\0';
 }
 
 int read_file(const char *path, size_t limit, char **data, size_t *len)

@@ -18,8 +18,16 @@ int parse_double(const char *s, double min, double max, double *out);
 
 /* snprintf into err (errsz bytes) and return -EINVAL; for "return an error
  * with a message" in one line. err may be NULL. */
-int errf(char *err, size_t errsz, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int errf(char *err, size_t errsz, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* The same, returning code (a negative errno): -ENOMEM stays -ENOMEM. */
+int errc(int code, char *err, size_t errsz, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Copy src into dst (dstsz bytes, NUL-terminated, cut short if need be),
+ * with control characters and non-ASCII bytes written as \xNN escapes:
+ * text from a server or an index is never printed raw to a terminal. */
+void str_escape(char *dst, size_t dstsz, const char *src);
 
 /* Read a whole file into a NUL-terminated heap buffer. Refuses files over
  * limit bytes. Returns 0 or -errno (-EFBIG when over the limit). */

@@ -1,39 +1,22 @@
-# bars.gp: one worker count, median wall time per strategy for each
-# workload, with min-max error bars.
+# bars.gp: panels of bars, one bar per strategy (and value) at one worker
+# count, in display order and the strategy's colour, with min-max error
+# bars where the value is a time, and the value written on each bar.
+# Each panel has its own scale. Data columns: x value min max colour label.
 load scripts.'/common.gp'
-set output dir.'/bars.'.ext
 
-set multiplot layout 1,3 title sprintf("Median wall time per strategy (in-process, %d runs; bars: min-max)\n%s", runs, machine)
-set style fill solid 0.75 border -1
+set multiplot layout rows,cols title heading
+set style fill solid 0.8 border -1
 set boxwidth 0.6
-eval 'set xtics '.strategy_xtics
-set xtics rotate by -30
-set xrange [-0.6:5.6]
-set yrange [0:*]
-set ylabel 'wall time, s'
-unset key
-
-# A row belongs to the panel when it is sequential or at the panel's
-# worker count.
-at(w, k, s, n) = is(w, k, s) && (s eq 'sequential' || column(c_workers) == n)
-
-panels = 'io:- cpu:sum cpu:heavy'
-do for [p in panels] {
-    w = p[1:strstrt(p, ':') - 1]
-    k = p[strstrt(p, ':') + 1:]
-    n = (w eq 'io') ? io_bar_workers : cpu_bar_workers
-    if (w eq 'io') {
-        set title sprintf('io: %d files, %d ms delay, %d workers', files, delay_ms, n)
-    } else {
-        set title sprintf('cpu, kernel %s: %d workers', k, n)
-    }
-    list = 'sequential '.((w eq 'io') ? io_strategies : cpu_strategies)
-    plot for [s in list] dir.'/results.csv' \
-            using (only(at(w, k, s, n), index_of(s))):(only(at(w, k, s, n), column(c_median))) \
-            with boxes lc rgb color(s), \
-         for [s in list] dir.'/results.csv' \
-            using (only(at(w, k, s, n), index_of(s))):(only(at(w, k, s, n), column(c_median))):\
-                  (only(at(w, k, s, n), column(c_min))):(only(at(w, k, s, n), column(c_max))) \
-            with yerrorbars lc rgb '#000000' pt 0 ps 0
+set xtics rotate by -30 noenhanced
+set key off
+do for [p = 1:npanels] {
+    set title ptitle[p]
+    set ylabel pylabel[p]
+    set yrange [0:*]
+    set offsets 0.5, 0.5, graph 0.12, 0
+    f = plotdir.efile[pfirst[p]]
+    plot f using 1:2:5:xtic(6) with boxes lc rgb variable, \
+         f using 1:2:3:4 with yerrorbars lc rgb '#000000' pt 0 ps 0, \
+         f using 1:2:(sprintf('%.3g', $2)) with labels offset 0,0.8 font ',9'
 }
 unset multiplot

@@ -1,161 +1,226 @@
 #!/usr/bin/env python3
 """merge.py RUN_DIR: merge one `make bench` run into its result files.
 
-Reads RUN_DIR/machine.json, hyperfine's exports RUN_DIR/raw/NAME.json and
-the per-process `concbench run --json` lines RUN_DIR/raw/NAME-WORKERS.jsonl
-(warm-up lines first), and writes:
+Reads RUN_DIR/machine.json, RUN_DIR/plugins.json (the binary's own
+registry: order, colours, capabilities), RUN_DIR/raw/plan.tsv (the points),
+hyperfine's exports RUN_DIR/raw/WORKLOAD-SERIES-rROUND.json (the
+whole-process clock) and each process's own result
+RUN_DIR/raw/samples/KEY-rROUND.json (the in-process clock, verification,
+rusage, the workload's derived figures), and writes:
 
-  results.json  {"machine": ..., "results": [...]}: one entry per point in
-                hyperfine's shape (command, mean, stddev, median, min, max,
+  results.json  {"machine", "plugins", "results": [...]}: one entry per point
+                in hyperfine's shape (command, mean, stddev, median, min, max,
                 times, user, system, parameters, exit_codes: the whole-process
                 clock) plus concbench's own fields (the in-process clock under
-                "inproc", ok, failed, verified, rusage, latency, bound, speedup)
-  results.csv   one row per point, the columns the gnuplot scripts read
-  summary.md    Markdown tables: median, min-max, speedup, efficiency
-  plot.inc      gnuplot variables for the chart scripts (machine, parameters)
+                "inproc", verification, rusage, latency, bound, speedup)
+  results.csv   one row per point
+  summary.md    Markdown tables, one per series
 
-Standard library only. Exit status 0 even when points failed: failures are
-data, recorded as verified=false; the driver decides what they mean.
+Nothing here knows a strategy or a workload by name: order and the
+speedup baseline come from plugins.json, derived figures (the latency
+bound, whether failing was expected) from the workloads' own results.
+Exit status 0 even when points failed: failures are data; the driver
+decides what they mean. Standard library only.
 """
 
 import csv
 import json
-import math
 import os
 import statistics
 import sys
 
-# Columns 1..24 are what the chart scripts were first written against;
-# new columns go at the end so those numbers never move.
 CSV_COLUMNS = [
-    "workload", "kernel", "strategy", "workers", "median_s", "min_s", "max_s", "mean_s",
-    "stddev_s", "process_median_s", "process_min_s", "process_max_s", "speedup",
-    "efficiency", "bound_s", "cpu_s", "max_rss_kb", "ctx_voluntary", "ctx_involuntary",
-    "p50_ms", "p95_ms", "p99_ms", "verified", "runs",
-    "sync", "expected_fail", "vs_local", "gil_switches", "gil_lock_wait_s",
+    "workload", "series", "strategy", "value", "workers", "median_s", "min_s", "max_s",
+    "mean_s", "stddev_s", "cv", "process_median_s", "speedup", "efficiency", "bound_s",
+    "vs_bound", "vs_default", "cpu_s", "max_rss_kb", "p50_ms", "p95_ms", "p99_ms", "verified",
+    "expected_fail", "runs",
 ]
-STRATEGY_ORDER = ["sequential", "threads", "procs", "eventloop", "gil", "hybrid"]
-WORKLOAD_ORDER = ["io", "cpu", "mixed"]
 
 
-def read_jsonl(path, skip):
-    """The timed runs' JSON objects of one point; unparsable lines are dropped
-    (they count as missing runs, so the point cannot verify)."""
-    runs = []
+def load_json(path):
     try:
         with open(path) as f:
-            lines = f.read().splitlines()
-    except OSError:
-        return runs
-    for line in lines[skip:]:
-        try:
-            obj = json.loads(line)
-        except ValueError:
-            continue
-        if isinstance(obj, dict) and "wall_s" in obj:
-            runs.append(obj)
-    return runs
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
 
 
 def med(values):
+    values = [v for v in values if v is not None]
     return statistics.median(values) if values else None
 
 
 def clock_stats(times):
     if not times:
         return None
-    return {
-        "mean": statistics.fmean(times),
-        "stddev": statistics.stdev(times) if len(times) > 1 else 0.0,
-        "median": statistics.median(times),
-        "min": min(times),
-        "max": max(times),
-        "times": times,
-    }
+    mean = statistics.fmean(times)
+    stddev = statistics.stdev(times) if len(times) > 1 else 0.0
+    return {"mean": mean, "stddev": stddev, "median": statistics.median(times),
+            "min": min(times), "max": max(times), "cv": stddev / mean if mean > 0 else 0.0,
+            "times": times}
 
 
-def point(entry, name, meta, runs, machine):
-    """One results.json entry from hyperfine's entry and the in-process runs."""
-    params = machine["parameters"]
-    workload, kernel, strategy = meta["workload"], meta["kernel"], meta["strategy"]
-    workers = int(entry.get("parameters", {}).get("workers", 1))
-    exit_codes = entry.get("exit_codes") or []
-    complete = bool(runs) and len(runs) == params["runs"]
-    p = dict(entry)
+def command_name(row):
+    name = f"{row['workload']} {row['series']} {row['strategy']}"
+    if row["vary"] != "-":
+        name += f" {row['vary']}={row['value']}"
+    return name + f" w={row['workers']}"
+
+
+def read_plan(run):
+    fields = ["key", "workload", "series", "strategy", "vary", "value", "workers", "args",
+              "fetches"]
+    rows = []
+    with open(os.path.join(run, "raw", "plan.tsv")) as f:
+        for line in f:
+            row = dict(zip(fields, line.rstrip("\n").split("\t")))
+            row["workers"] = int(row["workers"])
+            row["args"] = "" if row["args"] == "-" else row["args"]
+            rows.append(row)
+    return rows
+
+
+def hyperfine_samples(run, rows, runs):
+    """{command name: [(round, time, exit_code, user, system)]} from every export."""
+    out = {}
+    series = {(r["workload"], r["series"]) for r in rows}
+    for wl, se in series:
+        for rnd in range(1, runs + 1):
+            export = load_json(os.path.join(run, "raw", f"{wl}-{se}-r{rnd}.json")) or {}
+            for e in export.get("results", []):
+                t = (e.get("times") or [None])[0]
+                code = (e.get("exit_codes") or [None])[0]
+                out.setdefault(e["command"], []).append((rnd, t, code, e.get("user"),
+                                                         e.get("system")))
+    return out
+
+
+def inproc_samples(run, key, runs):
+    samples = []
+    for rnd in range(1, runs + 1):
+        s = load_json(os.path.join(run, "raw", "samples", f"{key}-r{rnd}.json"))
+        if isinstance(s, dict) and "wall_s" in s:
+            samples.append(s)
+    return samples
+
+
+def verdict(p, samples, codes, runs):
+    complete = len(samples) == runs and len(codes) == runs
+    p["verified"] = bool(complete and all(s.get("verified") is True for s in samples)
+                         and all(c == 0 for c in codes))
+    # Failing is the lesson (the race): every run said so and ran to its verdict.
+    p["expected_fail"] = bool(complete and all(s.get("expected_fail") is True for s in samples)
+                              and all(c in (0, 1) for c in codes))
+    clean = complete and all(c == 0 for c in codes) and \
+        all(s.get("failed", 1) == 0 and not s.get("wrong") for s in samples)
+    p["ok_point"] = bool(clean or p["expected_fail"])
+    p["wrong_runs"] = sum(1 for s in samples if s.get("wrong"))
+
+
+def point(row, hf, samples, runs):
+    hs = sorted(hf.get(command_name(row), []))
+    times = [t for _, t, _, _, _ in hs if t is not None]
+    codes = [c for _, _, c, _, _ in hs]
+    p = {"name": row["key"], "command": command_name(row)}
+    p.update(clock_stats(times) or {"mean": None, "median": None, "min": None, "max": None,
+                                    "stddev": None, "times": []})
     p.update({
-        "name": name,
-        "workload": workload,
-        "kernel": kernel,
-        "strategy": strategy,
-        "sync": meta["sync"],
-        "workers": workers,
-        "runs": len(runs),
-        "inproc": clock_stats([r["wall_s"] for r in runs]),
+        "user": med([u for _, _, _, u, _ in hs]), "system": med([s for _, _, _, _, s in hs]),
+        "exit_codes": codes, "parameters": {"workers": str(row["workers"])},
+        "workload": row["workload"], "series": row["series"], "strategy": row["strategy"],
+        "vary": row["vary"], "value": row["value"], "workers": row["workers"],
+        "args": row["args"], "runs": len(samples),
+        "inproc": clock_stats([s["wall_s"] for s in samples]),
     })
-    p["verified"] = bool(
-        complete
-        and all(r.get("verified") is True for r in runs)
-        and all(code == 0 for code in exit_codes)
-    )
-    # The race is meant to fail: a shared total with no synchronisation at
-    # two or more workers. Expected only if every run ran to its verdict
-    # (exit 0 or 1); a crash is never expected.
-    p["expected_fail"] = bool(
-        meta["sync"] == "none" and workers >= 2 and complete
-        and all(code in (0, 1) for code in exit_codes)
-    )
-    if runs:
-        last = runs[-1]
-        p.update({
-            "tasks": last.get("tasks"),
-            "ok": min(r.get("ok", 0) for r in runs),
-            "failed": max(r.get("failed", 0) for r in runs),
-            "bytes": last.get("bytes"),
-            "user_s": med([r["user_s"] for r in runs]),
-            "sys_s": med([r["sys_s"] for r in runs]),
-            "max_rss_kb": max(r["max_rss_kb"] for r in runs),
-            "ctx_voluntary": med([r["ctx_voluntary"] for r in runs]),
-            "ctx_involuntary": med([r["ctx_involuntary"] for r in runs]),
-            "limits": last.get("limits"),
-            "errors": {k: sum(r.get("errors", {}).get(k, 0) for r in runs)
-                       for k in last.get("errors", {})},
-        })
-        if workload == "io":
-            p["latency_ms"] = {q: med([r["latency_ms"][q] for r in runs if "latency_ms" in r])
-                               for q in ("p50", "p95", "p99")}
-        elif workload == "cpu":
-            p.update({k: last.get(k) for k in ("sum", "expected", "n", "chunk", "work")})
-            p["wrong_sums"] = sum(1 for r in runs if r.get("sum") != r.get("expected"))
-        if workload == "mixed":
-            p["work"] = last.get("work")
-        if any("gil" in r for r in runs):
-            p["gil"] = {k: med([r["gil"][k] for r in runs if "gil" in r])
-                        for k in ("switches", "forced_drops", "lock_wait_s", "switch_interval_ms")}
-    if workload == "io":
-        n, delay = params["files"], params["delay_ms"] / 1000.0
-        p["bound_s"] = (n if strategy == "sequential" else math.ceil(n / workers)) * delay
+    verdict(p, samples, codes, runs)
+    if not samples:
+        return p
+    last = samples[-1]
+    p.update({
+        "tasks": last.get("tasks"), "bytes": last.get("bytes"),
+        "ok": min(s.get("ok", 0) for s in samples),
+        "failed": max(s.get("failed", 0) for s in samples),
+        "user_s": med([s.get("user_s") for s in samples]),
+        "sys_s": med([s.get("sys_s") for s in samples]),
+        "max_rss_kb": max(s.get("max_rss_kb", 0) for s in samples),
+        "ctx_voluntary": med([s.get("ctx_voluntary") for s in samples]),
+        "ctx_involuntary": med([s.get("ctx_involuntary") for s in samples]),
+        "limits": last.get("limits"), "params": last.get("params"),
+        "errors": {k: sum(s.get("errors", {}).get(k, 0) for s in samples)
+                   for k in last.get("errors", {})},
+        "stats": {k: med([s.get("stats", {}).get(k) for s in samples])
+                  for k in last.get("stats", {})},
+    })
+    if "bound_s" in last:
+        p["bound_s"] = last["bound_s"]
+    if isinstance(last.get("latency_ms"), dict):
+        p["latency_ms"] = {q: med([(s.get("latency_ms") or {}).get(q) for s in samples])
+                           for q in ("p50", "p95", "p99")}
+    for k in ("sum", "expected"):
+        if k in last:
+            p[k] = last[k]
     return p
 
 
-def add_speedups(results):
-    base, local = {}, {}
+def add_ratios(results, plugins):
+    """Speedup against the baseline strategy on the same series and value,
+    and, for a series that varies an option, the time against its default."""
+    caps = {s["name"]: s["caps"] for s in plugins["strategies"]}
+    defaults = {}
+    for wl in plugins["workloads"]:
+        for o in wl["options"]:
+            defaults[(wl["name"], o["name"])] = o.get("default")
+    base, by_value = {}, {}
     for p in results:
-        if p["strategy"] == "sequential" and p["inproc"]:
-            base[(p["workload"], p["kernel"])] = p["inproc"]["median"]
-        if p["kernel"] == "sync" and p["sync"] == "local" and p["inproc"]:
-            local[p["workers"]] = p["inproc"]["median"]
+        if not p["inproc"]:
+            continue
+        if "baseline" in caps.get(p["strategy"], []):
+            base[(p["workload"], p["series"], p["value"])] = p["inproc"]["median"]
+        by_value[(p["workload"], p["series"], p["strategy"], p["workers"], p["value"])] = \
+            p["inproc"]["median"]
     for p in results:
-        b = base.get((p["workload"], p["kernel"]))
-        if b and p["inproc"]:
-            p["speedup"] = b / p["inproc"]["median"]
+        if not p["inproc"]:
+            continue
+        m = p["inproc"]["median"]
+        b = base.get((p["workload"], p["series"], p["value"]))
+        if b and m > 0:
+            p["speedup"] = b / m
             p["efficiency"] = p["speedup"] / p["workers"]
-        lo = local.get(p["workers"]) if p["kernel"] == "sync" else None
-        if lo and p["inproc"]:
-            p["vs_local"] = p["inproc"]["median"] / lo
+        if p.get("bound_s"):
+            p["vs_bound"] = m / p["bound_s"]
+        if p["vary"] != "-":
+            d = by_value.get((p["workload"], p["series"], p["strategy"], p["workers"],
+                              defaults.get((p["workload"], p["vary"]))))
+            if d:
+                p["vs_default"] = m / d
 
 
-def fmt(v, spec=".3f"):
+def sort_key(plugins):
+    s_order = {s["name"]: (s["order"], s["name"]) for s in plugins["strategies"]}
+    w_order = {w["name"]: (w["order"], w["name"]) for w in plugins["workloads"]}
+    se_order = {(w["name"], se["id"]): k for w in plugins["workloads"]
+                for k, se in enumerate(w["series"])}
+    v_order = {}
+    for w in plugins["workloads"]:
+        for o in w["options"]:
+            for k, c in enumerate(o.get("choices") or []):
+                v_order[(w["name"], o["name"], c)] = k
+
+    def key(p):
+        return (w_order.get(p["workload"], (99, "")), se_order.get((p["workload"], p["series"]), 99),
+                s_order.get(p["strategy"], (99, p["strategy"])),
+                v_order.get((p["workload"], p["vary"], p["value"]), 0), p["workers"])
+    return key
+
+
+def fmt(v, spec=".6f"):
     return "" if v is None else format(v, spec)
+
+
+def write_atomic(path, text):
+    with open(path + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(path + ".tmp", path)
 
 
 def write_csv(path, results):
@@ -167,161 +232,108 @@ def write_csv(path, results):
             lat = p.get("latency_ms") or {}
             cpu = (p["user_s"] + p["sys_s"]) if p.get("user_s") is not None else None
             w.writerow([
-                p["workload"], p["kernel"], p["strategy"], p["workers"],
-                fmt(ip.get("median"), ".6f"), fmt(ip.get("min"), ".6f"),
-                fmt(ip.get("max"), ".6f"), fmt(ip.get("mean"), ".6f"),
-                fmt(ip.get("stddev"), ".6f"),
-                fmt(p.get("median"), ".6f"), fmt(p.get("min"), ".6f"), fmt(p.get("max"), ".6f"),
-                fmt(p.get("speedup"), ".4f"), fmt(p.get("efficiency"), ".4f"),
-                fmt(p.get("bound_s"), ".6f"), fmt(cpu, ".6f"), p.get("max_rss_kb", ""),
-                p.get("ctx_voluntary", ""), p.get("ctx_involuntary", ""),
-                fmt(lat.get("p50")), fmt(lat.get("p95")), fmt(lat.get("p99")),
-                1 if p["verified"] else 0, p["runs"],
-                p["sync"], 1 if p["expected_fail"] else 0, fmt(p.get("vs_local"), ".4f"),
-                fmt((p.get("gil") or {}).get("switches"), ".0f"),
-                fmt((p.get("gil") or {}).get("lock_wait_s"), ".6f"),
+                p["workload"], p["series"], p["strategy"], p["value"], p["workers"],
+                fmt(ip.get("median")), fmt(ip.get("min")), fmt(ip.get("max")),
+                fmt(ip.get("mean")), fmt(ip.get("stddev")), fmt(ip.get("cv"), ".4f"),
+                fmt(p.get("median")), fmt(p.get("speedup"), ".4f"),
+                fmt(p.get("efficiency"), ".4f"), fmt(p.get("bound_s")),
+                fmt(p.get("vs_bound"), ".4f"), fmt(p.get("vs_default"), ".4f"), fmt(cpu),
+                p.get("max_rss_kb", ""), fmt(lat.get("p50"), ".3f"), fmt(lat.get("p95"), ".3f"),
+                fmt(lat.get("p99"), ".3f"), 1 if p["verified"] else 0,
+                1 if p["expected_fail"] else 0, p["runs"],
             ])
     os.replace(path + ".tmp", path)
 
 
-def write_summary(path, machine, results):
+def series_title(plugins, wl, se, args):
+    for w in plugins["workloads"]:
+        if w["name"] == wl:
+            for s in w["series"]:
+                if s["id"] == se:
+                    return f"{wl} / {se}: {s['title']}" + (f" (`{args}`)" if args else "")
+    return f"{wl} / {se}"
+
+
+def summary_row(p, cols):
+    ip = p["inproc"]
+    name = p["strategy"] + (f" --{p['vary']} {p['value']}" if p["vary"] != "-" else "")
+    cells = [name, str(p["workers"])]
+    cells += [f"{ip['median']:.3f} s", f"{ip['min']:.3f} – {ip['max']:.3f} s",
+              f"{ip['cv'] * 100:.0f} %"] if ip else ["–", "–", "–"]
+    cells.append(f"{p['median']:.3f} s" if p.get("median") is not None else "–")
+    cells.append(f"{p['speedup']:.2f}x" if "speedup" in p else "–")
+    cells.append(f"{p['efficiency'] * 100:.0f} %" if "efficiency" in p else "–")
+    if "bound" in cols:
+        cells.append(f"{p['bound_s']:.3f} s" if p.get("bound_s") else "–")
+        cells.append(f"{p['vs_bound']:.2f}x" if "vs_bound" in p else "–")
+    if "default" in cols:
+        cells.append(f"{p['vs_default']:.2f}x" if "vs_default" in p else "–")
+    if p["expected_fail"]:
+        cells.append("no, as expected: lost updates" if not p["verified"] else
+                     "yes (**the race did not show**)")
+    elif p["verified"]:
+        cells.append("yes")
+    else:
+        cells.append("ran, unverifiable" if p["ok_point"] else "**NO**")
+    return "| " + " | ".join(cells) + " |"
+
+
+def write_summary(path, machine, plugins, results):
     prm = machine["parameters"]
-    out = [
-        "# concbench results",
-        "",
-        f"{machine['date']} on {machine['cpu_model']}, {machine['cores']} cores, "
-        f"{machine['kernel']}; {machine['compiler']} `{machine['cflags'].strip()}`, "
-        f"libcurl {machine['libcurl']}, libevent {machine['libevent']}.",
-        "",
-        f"Times are the in-process clock (median of {prm['runs']} runs after "
-        f"{prm['warmup']} warm-up); \"process\" is hyperfine's whole-process median. "
-        "Speedup is against sequential on the same workload; efficiency is speedup / workers.",
-    ]
-    groups = [("io", "-", f"io: {prm['files']} files, {prm['delay_ms']} ms server delay"),
-              ("cpu", "sum", f"cpu, sum kernel: n = {prm['sum_n']}"),
-              ("cpu", "heavy", f"cpu, heavy kernel: n = {prm['cpu_n']}, work = {prm['cpu_work']}"),
-              ("cpu", "sync", f"cpu, sync modes (threads, sum kernel): n = {prm['sync_n']}"),
-              ("mixed", "-", f"mixed: {prm['files']} files, {prm['delay_ms']} ms delay, "
-                             f"{prm['mixed_work']} rounds per word")]
-    for workload, kernel, title in groups:
-        rows = [p for p in results if p["workload"] == workload and p["kernel"] == kernel]
-        if not rows:
-            continue
-        bound_col = workload == "io"
-        sync_col = kernel == "sync"
-        out += ["", f"## {title}", "",
-                "| strategy | workers | median | min – max | process | speedup | efficiency |"
-                + (" bound | vs bound |" if bound_col else "")
-                + (" vs local |" if sync_col else "") + " verified |",
-                "|---|---:|---:|---:|---:|---:|---:|" + ("---:|---:|" if bound_col else "")
-                + ("---:|" if sync_col else "") + "---|"]
-        for p in rows:
-            ip = p["inproc"]
-            name = f"{p['strategy']} --sync {p['sync']}" if sync_col else p["strategy"]
-            cells = [name, str(p["workers"])]
-            if ip:
-                cells += [f"{ip['median']:.3f} s", f"{ip['min']:.3f} – {ip['max']:.3f} s"]
-            else:
-                cells += ["–", "–"]
-            cells.append(f"{p['median']:.3f} s" if p.get("median") is not None else "–")
-            cells.append(f"{p['speedup']:.2f}x" if "speedup" in p else "–")
-            cells.append(f"{p['efficiency'] * 100:.0f} %" if "efficiency" in p else "–")
-            if bound_col:
-                cells.append(f"{p['bound_s']:.3f} s")
-                cells.append(f"{ip['median'] / p['bound_s']:.2f}x" if ip else "–")
-            if sync_col:
-                cells.append(f"{p['vs_local']:.2f}x" if "vs_local" in p else "–")
-            if p["verified"]:
-                cells.append("yes" if not p["expected_fail"] else "yes (**the race did not show**)")
-            else:
-                cells.append("no, as expected: lost updates" if p["expected_fail"] else "**NO**")
-            out.append("| " + " | ".join(cells) + " |")
-    with open(path + ".tmp", "w") as f:
-        f.write("\n".join(out) + "\n")
-    os.replace(path + ".tmp", path)
-
-
-def gp_string(s):
-    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def write_plot_inc(path, machine, results):
-    prm = machine["parameters"]
-
-    def bar_workers(workload):
-        have = sorted({p["workers"] for p in results
-                       if p["workload"] == workload and p["strategy"] != "sequential"})
-        fit = [w for w in have if w <= prm["bar_workers"]]
-        return fit[-1] if fit else (have[0] if have else 1)
-
-    machine_line = (f"{machine['cpu_model']}, {machine['cores']} cores, {machine['kernel']}, "
-                    f"{machine['compiler']}, libcurl {machine['libcurl']}, {machine['date'][:10]}")
-    lines = {
-        "machine": gp_string(machine_line),
-        "files": prm["files"],
-        "delay_s": prm["delay_ms"] / 1000.0,
-        "delay_ms": prm["delay_ms"],
-        "cores": machine["cores"],
-        "runs": prm["runs"],
-        "sum_n": prm["sum_n"],
-        "cpu_n": prm["cpu_n"],
-        "cpu_work": prm["cpu_work"],
-        "sync_n": prm["sync_n"],
-        "mixed_work": prm["mixed_work"],
-        "mixed_bar_workers": max(prm["mixed_workers"]),
-        "io_bar_workers": bar_workers("io"),
-        "cpu_bar_workers": bar_workers("cpu"),
-        "max_io_workers": max([p["workers"] for p in results if p["workload"] == "io"] or [1]),
-        "max_cpu_workers": max([p["workers"] for p in results if p["workload"] == "cpu"] or [1]),
-    }
-    with open(path + ".tmp", "w") as f:
-        f.write("# written by scripts/merge.py: parameters of this run for the chart scripts\n")
-        for k, v in lines.items():
-            f.write(f"{k} = {v}\n")
-    os.replace(path + ".tmp", path)
+    out = ["# concbench results", "",
+           f"{machine['date']} on {machine['cpu_model']}, {machine['cores']} cores, "
+           f"{machine['kernel']}; {machine['compiler']} `{machine['cflags'].strip()}`, "
+           f"libcurl {machine['libcurl']}, libevent {machine['libevent']}.", "",
+           f"Times are the in-process clock (median of {prm['runs']} interleaved rounds after "
+           f"{prm['warmup']} warm-up); cv is the coefficient of variation of those runs; "
+           "\"process\" is hyperfine's whole-process median. Speedup is against the baseline "
+           "strategy on the same series; efficiency is speedup / workers."]
+    groups = []
+    for p in results:
+        g = (p["workload"], p["series"])
+        if g not in groups:
+            groups.append(g)
+    for wl, se in groups:
+        rows = [p for p in results if (p["workload"], p["series"]) == (wl, se)]
+        cols = set()
+        if any(p.get("bound_s") for p in rows):
+            cols.add("bound")
+        if any(p["vary"] != "-" for p in rows):
+            cols.add("default")
+        head = "| strategy | workers | median | min – max | cv | process | speedup | efficiency |"
+        rule = "|---|---:|---:|---:|---:|---:|---:|---:|"
+        if "bound" in cols:
+            head += " bound | vs bound |"
+            rule += "---:|---:|"
+        if "default" in cols:
+            head += " vs default |"
+            rule += "---:|"
+        args = rows[0]["args"] if all(p["vary"] == "-" for p in rows) else \
+            rows[0]["args"].split(" --")[0]
+        out += ["", f"## {series_title(plugins, wl, se, args)}", "", head + " verified |",
+                rule + "---|"]
+        out += [summary_row(p, cols) for p in rows]
+    write_atomic(path, "\n".join(out) + "\n")
 
 
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: merge.py RUN_DIR")
     run = sys.argv[1]
-    raw = os.path.join(run, "raw")
-    with open(os.path.join(run, "machine.json")) as f:
-        machine = json.load(f)
-    skip = machine["parameters"]["warmup"]
-
-    results = []
-    for fname in sorted(os.listdir(raw)):
-        if not fname.endswith(".meta.json"):
-            continue
-        name = fname[:-len(".meta.json")]
-        with open(os.path.join(raw, fname)) as f:
-            meta = json.load(f)
-        fname = name + ".json"
-        try:
-            with open(os.path.join(raw, fname)) as f:
-                export = json.load(f)
-        except (OSError, ValueError) as e:
-            print(f"merge: skipping {fname}: {e}", file=sys.stderr)
-            continue
-        for entry in export.get("results", []):
-            w = entry.get("parameters", {}).get("workers", "1")
-            runs = read_jsonl(os.path.join(raw, f"{name}-{w}.jsonl"), skip)
-            results.append(point(entry, name, meta, runs, machine))
-
-    order = {s: i for i, s in enumerate(STRATEGY_ORDER)}
-    sync_order = {m: i for i, m in enumerate(["local", "atomic", "mutex", "none", "-"])}
-    results.sort(key=lambda p: (WORKLOAD_ORDER.index(p["workload"]), p["kernel"],
-                                order.get(p["strategy"], 99), sync_order.get(p["sync"], 9),
-                                p["workers"]))
-    add_speedups(results)
-
-    with open(os.path.join(run, "results.json.tmp"), "w") as f:
-        json.dump({"machine": machine, "results": results}, f, indent=1)
-    os.replace(os.path.join(run, "results.json.tmp"), os.path.join(run, "results.json"))
+    machine = load_json(os.path.join(run, "machine.json"))
+    plugins = load_json(os.path.join(run, "plugins.json"))
+    if machine is None or plugins is None:
+        sys.exit(f"merge: {run} has no readable machine.json or plugins.json")
+    runs = machine["parameters"]["runs"]
+    rows = read_plan(run)
+    hf = hyperfine_samples(run, rows, runs)
+    results = [point(r, hf, inproc_samples(run, r["key"], runs), runs) for r in rows]
+    add_ratios(results, plugins)
+    results.sort(key=sort_key(plugins))
+    doc = {"machine": machine, "plugins": plugins, "results": results}
+    write_atomic(os.path.join(run, "results.json"), json.dumps(doc, indent=1))
     write_csv(os.path.join(run, "results.csv"), results)
-    write_summary(os.path.join(run, "summary.md"), machine, results)
-    write_plot_inc(os.path.join(run, "plot.inc"), machine, results)
+    write_summary(os.path.join(run, "summary.md"), machine, plugins, results)
 
 
 if __name__ == "__main__":

@@ -1,16 +1,17 @@
 #!/bin/sh
 # plot.sh RUN_DIR: draw every chart of a results folder, as PNG and SVG.
-# Reads RUN_DIR/results.csv and RUN_DIR/plot.inc (both written by merge.py);
-# works as well on the committed reference run as on a fresh one.
+# Reads RUN_DIR/results.json; plotdata.py writes RUN_DIR/plot/ (data and
+# the list of charts), gnuplot draws each with lines.gp or bars.gp. Works
+# as well on a committed reference run as on a fresh one.
+# PLOT_STYLE=slides draws them larger, for a projector.
 set -eu
 dir=${1:?usage: plot.sh RUN_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
-[ -f "$dir/results.csv" ] && [ -f "$dir/plot.inc" ] || {
-    echo "plot: $dir has no results.csv or plot.inc" >&2
-    exit 2
-}
-for chart in io cpu bars cost gil sync mixed; do
+[ -f "$dir/results.json" ] || { echo "plot: $dir has no results.json" >&2; exit 2; }
+python3 "$here/plotdata.py" "$dir"
+while read -r script chart; do
     for ext in png svg; do
-        gnuplot -e "dir='$dir'; ext='$ext'; scripts='$here'" "$here/$chart.gp"
+        gnuplot -e "dir='$dir'; ext='$ext'; scripts='$here'; chart='$chart'; style='${PLOT_STYLE:-}'" \
+            "$here/$script.gp"
     done
-done
+done <"$dir/plot/charts.txt"

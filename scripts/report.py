@@ -1,52 +1,20 @@
 #!/usr/bin/env python3
 """report.py RUN_DIR: write RUN_DIR/REPORT.md, the lessons of one run.
 
-For each lesson (I/O-bound, CPU-bound, GIL, the cost of synchronisation,
-overheads) a few sentences computed from this run's results.json, with the
-chart that shows it. Nothing is fixed text about outcomes: every figure is
-read from the data, and every expectation is checked. When the data
-contradicts a lesson, the report says so plainly instead of repeating it.
-
-Standard library only.
+For each lesson (I/O-bound, CPU-bound, the GIL, the cost of
+synchronisation, overheads) a few sentences computed from this run's
+results.json, with the chart that shows it. What each strategy should show
+comes from its declared capabilities (parallel, async, gil, processes,
+baseline, its peer), not from its name, so a new strategy is judged by
+what it says it is. Every expectation is checked against the data; when
+the data disagrees, the report says so in bold instead of repeating the
+lesson. A lesson whose points did not run (a restricted matrix) is left
+out. Standard library only.
 """
 
 import json
 import os
 import sys
-
-
-class Run:
-    def __init__(self, path):
-        with open(os.path.join(path, "results.json")) as f:
-            doc = json.load(f)
-        self.machine = doc["machine"]
-        self.prm = self.machine["parameters"]
-        self.points = doc["results"]
-        self.cores = self.machine["cores"]
-
-    def get(self, workload, kernel, strategy, workers=None, sync=None):
-        """The point, or None. workers=None: sequential's single point."""
-        if sync is None:
-            sync = "local" if workload == "cpu" else "-"
-        for p in self.points:
-            if (p["workload"], p["kernel"], p["strategy"], p["sync"]) != (
-                    workload, kernel, strategy, sync):
-                continue
-            if workers is None or p["workers"] == workers:
-                if p.get("inproc"):
-                    return p
-        return None
-
-    def series(self, workload, kernel, strategy, sync=None):
-        if sync is None:
-            sync = "local" if workload == "cpu" else "-"
-        return [p for p in self.points
-                if (p["workload"], p["kernel"], p["strategy"], p["sync"]) == (
-                    workload, kernel, strategy, sync) and p.get("inproc")]
-
-    def worker_counts(self, workload):
-        return sorted({p["workers"] for p in self.points
-                       if p["workload"] == workload and p["strategy"] != "sequential"})
 
 
 def med(p):
@@ -61,221 +29,303 @@ def s(v):
     return f"{v:.3f} s" if v < 10 else f"{v:.1f} s"
 
 
-def at_or_below(counts, target):
-    fit = [w for w in counts if w <= target]
-    return fit[-1] if fit else (counts[0] if counts else None)
+def names(ps):
+    return ", ".join(ps[:-1]) + (" and " if len(ps) > 1 else "") + ps[-1] if ps else ""
+
+
+class Run:
+    def __init__(self, path):
+        with open(os.path.join(path, "results.json")) as f:
+            doc = json.load(f)
+        self.machine = doc["machine"]
+        self.prm = self.machine["parameters"]
+        self.plugins = doc["plugins"]
+        self.points = [p for p in doc["results"] if p.get("inproc")]
+        self.cores = self.machine["cores"]
+        self.caps = {st["name"]: set(st["caps"]) for st in self.plugins["strategies"]}
+        self.peer = {st["name"]: st.get("peer") for st in self.plugins["strategies"]}
+        self.charts = {}
+        chart_file = os.path.join(path, "plot", "charts.txt")
+        if os.path.exists(chart_file):
+            with open(chart_file) as f:
+                self.charts = {line.split()[1] for line in f if line.strip()}
+
+    def has(self, strategy, cap):
+        return cap in self.caps.get(strategy, set())
+
+    def series(self, chart, workload_caps=()):
+        """(workload, series, points) of every series drawn as chart."""
+        out = []
+        for wl in self.plugins["workloads"]:
+            if not set(workload_caps) <= set(wl["caps"]):
+                continue
+            for se in wl["series"]:
+                pts = [p for p in self.points if (p["workload"], p["series"]) == (wl["name"], se["id"])]
+                if se["chart"] == chart and pts:
+                    out.append((wl, se, pts))
+        return out
+
+    def at(self, pts, strategy, workers=None, value=None):
+        for p in pts:
+            if p["strategy"] == strategy and (workers is None or p["workers"] == workers) and \
+                    (value is None or p["value"] == value):
+                return p
+        return None
+
+    def base(self, pts):
+        return next((p for p in pts if self.has(p["strategy"], "baseline")), None)
+
+    def strategies(self, pts, cap=None, without=None):
+        out = []
+        for p in pts:
+            st = p["strategy"]
+            if st in out or self.has(st, "baseline"):
+                continue
+            if (cap is None or self.has(st, cap)) and (without is None or not self.has(st, without)):
+                out.append(st)
+        return out
+
+    def chart(self, name, alt):
+        return [f"![{alt}]({name}.png)", ""] if name in self.charts else []
 
 
 def lesson_io(run):
-    out = ["## 1. I/O-bound: waiting is free to overlap", ""]
-    seq = run.get("io", "-", "sequential")
-    if seq is None:
-        return out + ["No sequential io point in this run: nothing to compare against.", ""]
-    files = run.prm["files"]
-    out.append(
-        f"Sequential downloads took {s(med(seq))} for {files} files, {x(med(seq) / seq['bound_s'])} "
-        f"its bound of files x delay = {s(seq['bound_s'])}: it pays every delay in turn.")
-    # From 2 workers up (at 1, every strategy is sequential): how far does
-    # each stay within 1.2x of the bound?
+    found = run.series("latency")
+    if not found:
+        return []
+    wl, se, pts = found[0]
+    out = [f"## 1. I/O-bound: waiting is free to overlap ({wl['name']})", ""]
+    seq = run.base(pts)
+    if seq is None or not seq.get("bound_s"):
+        return out + ["No baseline point with a known latency bound in this run.", ""]
+    out.append(f"The baseline, {seq['strategy']}, took {s(med(seq))} for {seq['tasks']} tasks, "
+               f"{x(med(seq) / seq['bound_s'])} its bound of tasks x delay = {s(seq['bound_s'])}: "
+               f"it pays every delay in turn.")
     tracked, far = {}, []
-    for st in ("threads", "procs", "eventloop", "gil", "hybrid"):
-        pts = [q for q in run.series("io", "-", st) if q["workers"] >= 2]
-        if not pts:
+    for st in run.strategies(pts):
+        mine = [p for p in pts if p["strategy"] == st and p["workers"] >= 2 and p.get("bound_s")]
+        if not mine:
             continue
-        ok = [q for q in pts if med(q) / q["bound_s"] <= 1.2]
+        ok = [p for p in mine if p["vs_bound"] <= 1.2]
         if ok:
-            tracked[st] = max(ok, key=lambda q: q["workers"])
-        if min(med(q) / q["bound_s"] for q in pts) > 1.5:
+            tracked[st] = max(ok, key=lambda p: p["workers"])
+        if min(p["vs_bound"] for p in mine) > 1.5:
             far.append(st)
     if tracked:
-        ranked = sorted(tracked.items(), key=lambda kv: (-kv[1]["workers"],
-                                                         med(kv[1]) / kv[1]["bound_s"]))
-        parts = [f"{st} up to {q['workers']} ({x(med(q) / q['bound_s'])} there)"
-                 for st, q in ranked]
-        out.append(
-            f"The concurrent strategies follow the latency bound ceil(files / workers) x delay "
-            f"down, staying within 1.2x of it: {', '.join(parts)} workers.")
-    fastest = min((q for st in ("threads", "procs", "eventloop", "gil", "hybrid")
-                   for q in run.series("io", "-", st)), key=med, default=None)
-    if fastest is not None:
-        out.append(
-            f"The fastest point, {fastest['strategy']} at {fastest['workers']} workers, was "
-            f"{x(med(seq) / med(fastest))} faster than sequential ({s(med(fastest))}, bound "
-            f"{s(fastest['bound_s'])}); with more workers the waits get short and the machine's "
-            f"own costs show: two cores shared with the server, connection set-up, saving files.")
+        ranked = sorted(tracked.items(), key=lambda kv: (-kv[1]["workers"], kv[1]["vs_bound"]))
+        out.append("The concurrent strategies follow the latency bound ceil(tasks / workers) x "
+                   "delay down, staying within 1.2x of it: " +
+                   ", ".join(f"{st} up to {p['workers']} ({x(p['vs_bound'])} there)"
+                             for st, p in ranked) + " workers.")
+    rest = [p for p in pts if not run.has(p["strategy"], "baseline")]
+    if rest:
+        fastest = min(rest, key=med)
+        out.append(f"The fastest point, {fastest['strategy']} at {fastest['workers']} workers, "
+                   f"was {x(med(seq) / med(fastest))} faster than the baseline ({s(med(fastest))}, "
+                   f"bound {s(fastest['bound_s'])}); with more workers the waits get short and the "
+                   f"machine's own costs show: cores shared with the server, connection set-up, "
+                   f"saving files.")
     if far:
-        out.append(
-            f"**The data disagrees for {', '.join(far)}:** never within 1.5x of the bound in this "
-            f"run, so for {'it' if len(far) == 1 else 'them'} the lesson did not hold here.")
-    return out + ["", "![I/O-bound wall time against workers](io.png)", ""]
+        out.append(f"**The data disagrees for {names(far)}:** never within 1.5x of the bound in "
+                   f"this run, so the lesson did not hold for {'it' if len(far) == 1 else 'them'}.")
+    return out + [""] + run.chart(se["id"], "I/O-bound wall time against workers")
+
+
+def speedups_at(run, pts, workers):
+    return {st: run.at(pts, st, workers)["speedup"] for st in run.strategies(pts)
+            if run.at(pts, st, workers) and "speedup" in run.at(pts, st, workers)}
 
 
 def lesson_cpu(run):
-    out = ["## 2. CPU-bound: only parallel threads help", ""]
+    found = run.series("speedup", ["cpu"])
+    if not found:
+        return []
+    # The compute-bound series: the one whose baseline works longest.
+    heavy = max(found, key=lambda f: med(run.base(f[2])) if run.base(f[2]) else 0)
+    wl, se, pts = heavy
     cores = run.cores
-    speed = {}
-    for st in ("threads", "procs", "eventloop", "gil"):
-        p = run.get("cpu", "heavy", st, cores)
-        if p is not None and "speedup" in p:
-            speed[st] = p["speedup"]
-    if "threads" not in speed:
-        return out + ["No heavy-kernel points at the core count in this run.", ""]
-    out.append(
-        f"On the compute-bound heavy kernel with one worker per core ({cores}), threads ran "
-        f"{x(speed['threads'])} faster than sequential"
-        + (f" and processes {x(speed['procs'])}" if "procs" in speed else "")
-        + f" (ideal {cores}x)"
-        + (f"; the event loop {x(speed['eventloop'])}" if "eventloop" in speed else "")
-        + (f" and threads under the GIL {x(speed['gil'])}" if "gil" in speed else "") + ".")
-    top = max(run.worker_counts("cpu") or [cores])
-    pt = run.get("cpu", "heavy", "threads", top)
-    if pt is not None and top > cores:
-        out.append(f"More threads than cores bought nothing: threads at {top} workers "
-                   f"{x(pt['speedup'])}.")
-    sm = [(st, run.get("cpu", "sum", st, cores)) for st in ("threads", "procs")]
-    sm = [(st, p) for st, p in sm if p is not None and "speedup" in p]
-    if sm:
-        seq = run.get("cpu", "sum", "sequential")
-        out.append(
-            f"The memory-bound sum kernel takes only {s(med(seq))} sequentially; at {cores} workers "
-            + " and ".join(f"{st} {x(p['speedup'])}" for st, p in sm)
-            + ": with this little work per run, starting workers weighs as much as the work.")
-    problems = []
-    for st in ("threads", "procs"):
-        if st in speed and speed[st] < 0.7 * cores:
-            problems.append(f"{st} reached only {x(speed[st])} of an ideal {cores}x")
-    for st in ("eventloop", "gil"):
-        if st in speed and speed[st] > 1.2:
-            problems.append(
-                f"{st} measured {x(speed[st])}, but it runs one computation at a time and cannot "
-                f"beat sequential: the machine's speed changed during the run (see the min-max "
-                f"spread in summary.md)")
+    out = [f"## 2. CPU-bound: only parallel workers help ({wl['name']}, {se['id']})", ""]
+    sp = speedups_at(run, pts, cores)
+    par = [st for st in sp if run.has(st, "parallel")]
+    single = [st for st in sp if not run.has(st, "parallel")]
+    if not sp:
+        return out + [f"No points at the core count ({cores}) in this run.", ""]
+    out.append(f"On {se['title']} with one worker per core ({cores}), the strategies that run "
+               f"work in parallel reached " + ", ".join(f"{st} {x(sp[st])}" for st in par) +
+               f" (ideal {cores}x); those that run one computation at a time " +
+               ", ".join(f"{st} {x(sp[st])}" for st in single) + ".")
+    top = max(p["workers"] for p in pts)
+    if top > cores and par:
+        more = speedups_at(run, pts, top)
+        out.append(f"More workers than cores bought nothing: at {top} workers " +
+                   ", ".join(f"{st} {x(more[st])}" for st in par if st in more) + ".")
+    for wl2, se2, pts2 in found:
+        if se2 is se:
+            continue
+        b = run.base(pts2)
+        sp2 = speedups_at(run, pts2, cores)
+        if b and sp2:
+            out.append(f"{se2['title'].capitalize()} takes only {s(med(b))} with the baseline; at "
+                       f"{cores} workers " + ", ".join(f"{st} {x(v)}" for st, v in sp2.items()) +
+                       ": with this little work per run, starting workers weighs as much as "
+                       "the work.")
+    problems = [f"{st} reached only {x(sp[st])} of an ideal {cores}x" for st in par
+                if sp[st] < 0.7 * cores]
+    problems += [f"{st} measured {x(sp[st])}, but it runs one computation at a time and cannot "
+                 f"beat the baseline: the machine's speed changed during the run (see the cv "
+                 f"column in summary.md)" for st in single if sp[st] > 1.2]
     if problems:
         out.append("**The data disagrees:** " + "; ".join(problems) + ".")
-    return out + ["", "![CPU-bound speedup](cpu.png)", ""]
+    return out + [""] + run.chart(wl["name"], "CPU-bound speedup")
 
 
 def lesson_gil(run):
-    out = ["## 3. The GIL: same threads, one lock", ""]
-    cores = run.cores
-    g, t = run.get("cpu", "heavy", "gil", cores), run.get("cpu", "heavy", "threads", cores)
-    if g is None or t is None:
-        return out + ["No gil points at the core count in this run.", ""]
-    stats = g.get("gil") or {}
-    out.append(
-        f"The same pool of {cores} threads on the heavy kernel ran {x(t['speedup'])} faster than "
-        f"sequential without the lock and {x(g['speedup'])} with it. Under the lock, only one "
-        f"thread computes at a time; the {cores} threads spent {s(stats.get('lock_wait_s') or 0)} "
-        f"waiting for it and handed it over {stats.get('switches', 0):.0f} times "
-        f"({stats.get('forced_drops', 0):.0f} forced by the "
-        f"{stats.get('switch_interval_ms') or 0:g} ms switch interval).")
-    common = [w for w in run.worker_counts("io")
-              if run.get("io", "-", "gil", w) and run.get("io", "-", "threads", w)]
-    ratio_io = None
-    if common:
-        w = max(common)
-        gi, ti = run.get("io", "-", "gil", w), run.get("io", "-", "threads", w)
-        ratio_io = med(gi) / med(ti)
-        out.append(
-            f"On downloads the lock is released around every transfer and file write, as CPython "
-            f"does: at {w} workers the GIL pool took {x(ratio_io)} the time of plain threads "
-            f"({s(med(gi))} against {s(med(ti))}). Threads help I/O-bound work with or without "
-            f"a GIL; only GIL-free threads help CPU-bound work.")
-    problems = []
-    if g["speedup"] > 1.1:
-        problems.append(f"GIL threads reached {x(g['speedup'])} on CPU work, more than 1.1x")
-    if t["speedup"] < g["speedup"] * 1.3:
-        problems.append("GIL-free threads were not clearly faster than GIL threads on CPU work")
-    if ratio_io is not None and ratio_io > 1.2:
-        problems.append(f"GIL threads took {x(ratio_io)} the time of plain threads on I/O")
-    if problems:
-        out.append("**The data disagrees:** " + "; ".join(problems) + ".")
-    return out + ["", "![Threads with and without a GIL](gil.png)", ""]
+    gils = [st for st in run.caps if "gil" in run.caps[st] and run.peer.get(st)]
+    cpu = run.series("speedup", ["cpu"])
+    lat = run.series("latency")
+    out = []
+    for g in gils:
+        peer = run.peer[g]
+        if not cpu:
+            continue
+        wl, se, pts = max(cpu, key=lambda f: med(run.base(f[2])) if run.base(f[2]) else 0)
+        gp, tp = run.at(pts, g, run.cores), run.at(pts, peer, run.cores)
+        if not gp or not tp or "speedup" not in gp or "speedup" not in tp:
+            continue
+        st = gp.get("stats") or {}
+        out += [f"## 3. The GIL: {peer} with and without one lock ({g})", "",
+                f"The same pool of {run.cores} {peer} on {se['title']} ran {x(tp['speedup'])} "
+                f"faster than the baseline without the lock and {x(gp['speedup'])} with it. Under "
+                f"the lock only one thread computes at a time; the threads spent "
+                f"{s(st.get('lock_wait_s') or 0)} waiting for it and handed it over "
+                f"{st.get('switches') or 0:.0f} times ({st.get('forced_drops') or 0:.0f} forced "
+                f"by the {st.get('switch_interval_ms') or 0:g} ms switch interval)."]
+        problems = []
+        if gp["speedup"] > 1.1:
+            problems.append(f"{g} reached {x(gp['speedup'])} on CPU work, more than 1.1x")
+        if tp["speedup"] < gp["speedup"] * 1.3:
+            problems.append(f"{peer} was not clearly faster than {g} on CPU work")
+        if lat:
+            lpts = lat[0][2]
+            common = [p["workers"] for p in lpts if p["strategy"] == g
+                      and run.at(lpts, peer, p["workers"])]
+            if common:
+                w = max(common)
+                gi, ti = run.at(lpts, g, w), run.at(lpts, peer, w)
+                ratio = med(gi) / med(ti)
+                out.append(f"On downloads the lock is let go around every transfer and file "
+                           f"write, as CPython does: at {w} workers the {g} pool took {x(ratio)} "
+                           f"the time of {peer} ({s(med(gi))} against {s(med(ti))}). Threads help "
+                           f"I/O-bound work with or without a GIL; only GIL-free threads help "
+                           f"CPU-bound work.")
+                if ratio > 1.2:
+                    problems.append(f"{g} took {x(ratio)} the time of {peer} on I/O")
+        if problems:
+            out.append("**The data disagrees:** " + "; ".join(problems) + ".")
+        out += [""] + run.chart("gil", "Threads with and without a GIL")
+    return out
 
 
 def lesson_sync(run):
-    out = ["## 4. Synchronisation: what a shared total costs", ""]
-    counts = sorted({p["workers"] for p in run.points if p["kernel"] == "sync"})
-    w = at_or_below([c for c in counts if c >= 2] or counts, run.cores)
-    if w is None:
-        return out + ["No sync points in this run.", ""]
-    p = {m: run.get("cpu", "sync", "threads", w, m) for m in ("local", "atomic", "mutex", "none")}
-    if p["local"] is None:
-        return out + ["No local-sum point to compare against.", ""]
-    bits = [f"{m} {x(med(q) / med(p['local']))}" for m, q in p.items()
-            if q is not None and m in ("atomic", "mutex")]
-    out.append(
-        f"With {w} threads adding every element of n = {run.prm['sync_n']} to one shared total, "
-        f"the run took, against per-task sums merged at the end ({s(med(p['local']))}): "
-        + ", ".join(bits) + " the time. The shared total is one cache line that every add "
-        "must own in turn; the per-task sums share nothing.")
-    none = p["none"]
-    if none is not None:
-        wrong, runs = none.get("wrong_sums", 0), none["runs"]
-        if w >= 2 and wrong > 0:
-            out.append(
-                f"Without synchronisation (`--sync none`, the bug of the Python notebook's "
-                f"`total += x`) the sum was wrong in {wrong} of {runs} runs: load, add and store "
-                f"are three steps, and two threads interleaving them lose each other's updates.")
-        elif w >= 2:
-            out.append(f"**The data disagrees:** the unsynchronised total came out right in all "
-                       f"{runs} runs at {w} threads; no lost update happened in this run.")
-    one = run.get("cpu", "sync", "threads", 1, "none")
-    if one is not None and one.get("wrong_sums", 0) == 0:
-        out.append("With one thread the same unsynchronised code is always right: a race needs "
-                   "two.")
-    return out + ["", "![The cost of synchronisation](sync.png)", ""]
+    out = []
+    for wl, se, pts in run.series("modes"):
+        vary = se["vary"]
+        default = next(o["default"] for o in wl["options"] if o["name"] == vary)
+        counts = sorted({p["workers"] for p in pts})
+        two = [c for c in counts if 2 <= c <= run.cores] or counts
+        w = two[-1]
+        here = [p for p in pts if p["workers"] == w]
+        d = next((p for p in here if p["value"] == default), None)
+        if d is None:
+            continue
+        out += [f"## 4. Synchronisation: what sharing costs ({wl['name']}, --{vary})", ""]
+        costs = [f"--{vary} {p['value']} {x(med(p) / med(d))}" for p in here
+                 if p["value"] != default and not p["expected_fail"]]
+        out.append(f"With {w} workers, against --{vary} {default} ({s(med(d))}): " +
+                   ", ".join(costs) + " the time. A shared total is one cache line that every "
+                   "add must own in turn; private sums share nothing.")
+        for p in here:
+            if not p["expected_fail"]:
+                continue
+            wrong = p.get("wrong_runs", 0)
+            if wrong > 0:
+                out.append(f"Without synchronisation (--{vary} {p['value']}, the bug of the "
+                           f"notebook's `total += x` in threads) the answer was wrong in {wrong} of "
+                           f"{p['runs']} runs: load, add and store are three steps, and two workers "
+                           f"interleaving them lose each other's updates.")
+            else:
+                out.append(f"**The data disagrees:** --{vary} {p['value']} came out right in all "
+                           f"{p['runs']} runs at {w} workers; no lost update happened in this run.")
+        one = [p for p in pts if p["workers"] == 1 and p["value"] != default and not p["verified"]]
+        if not one and 1 in counts:
+            out.append("With one worker every mode is right, the unsynchronised one included: a "
+                       "race needs two.")
+        out += [""] + run.chart(se["id"], "The cost of synchronisation")
+    return out
 
 
 def lesson_overheads(run):
-    out = ["## 5. Overheads: fork, thread, event loop", ""]
-    seq = run.get("cpu", "sum", "sequential")
-    if seq is not None and seq.get("median") is not None:
-        out.append(
-            f"hyperfine's whole-process clock includes what the in-process clock leaves out: for "
-            f"the sum kernel, {s(seq['median'] - med(seq))} of start-up and materialising the "
-            f"array around {s(med(seq))} of summing.")
-    cores = run.cores
-    t, pr = run.get("cpu", "sum", "threads", cores), run.get("cpu", "sum", "procs", cores)
-    if t and pr:
-        out.append(
-            f"On that small job at {cores} workers, processes took {s(med(pr))} against threads' "
-            f"{s(med(t))}: each forked worker maps the parent's memory copy-on-write, and pays "
-            f"for it.")
-    wb = at_or_below(run.worker_counts("io"), run.prm["bar_workers"])
-    cost = {st: run.get("io", "-", st, wb) for st in ("threads", "procs", "eventloop")}
-    if all(cost.values()):
-        out.append(
-            f"Downloading at {wb} workers, peak memory was "
-            + ", ".join(f"{st} {cost[st]['max_rss_kb'] / 1024:.0f} MiB" for st in cost)
-            + " and CPU time (user + sys) "
-            + ", ".join(f"{st} {cost[st]['user_s'] + cost[st]['sys_s']:.3f} s" for st in cost)
-            + ": a process per worker costs the most, one thread and an event loop the least.")
-    out += ["", "![CPU time and peak memory](cost.png)", ""]
-
-    wm = max(run.prm.get("mixed_workers") or [0])
-    hy = run.get("mixed", "-", "hybrid", wm)
-    others = [run.get("mixed", "-", st, wm) for st in ("threads", "procs", "eventloop", "gil")]
-    others = [p for p in others if p is not None]
-    sq = run.get("mixed", "-", "sequential")
-    if hy and others:
-        best = min(others, key=med)
-        if med(hy) < med(best):
-            out.append(
-                f"On the mixed workload (download, then {run.prm['mixed_work']} rounds of work per "
-                f"word) at {wm} workers, hybrid — an event loop for the transfers, a thread per "
-                f"core for the work — took {s(med(hy))}, {x(med(best) / med(hy))} faster than the "
-                f"best single model ({best['strategy']}, {s(med(best))})"
-                + (f" and {x(med(sq) / med(hy))} faster than sequential" if sq else "") + ".")
-        else:
-            out.append(
-                f"**The data disagrees:** on the mixed workload at {wm} workers hybrid took "
-                f"{s(med(hy))} and did not beat {best['strategy']} ({s(med(best))}).")
-        el = run.get("mixed", "-", "eventloop", wm)
-        if el:
-            out.append(f"The plain event loop took {s(med(el))}: its one thread must also do "
-                       f"the transform, and no transfer progresses while it does.")
-        out += ["", "![Mixed workload](mixed.png)", ""]
+    out = ["## 5. Overheads: processes, threads, an event loop", ""]
+    cpu = run.series("speedup", ["cpu"])
+    if cpu:
+        light = min(cpu, key=lambda f: med(run.base(f[2])) if run.base(f[2]) else 1e9)
+        wl, se, pts = light
+        b = run.base(pts)
+        if b and b.get("median") is not None:
+            out.append(f"hyperfine's whole-process clock includes what the in-process clock leaves "
+                       f"out: on {se['title']}, {s(b['median'] - med(b))} of start-up and set-up "
+                       f"around {s(med(b))} of work.")
+        procs = [st for st in run.strategies(pts, "processes")]
+        threads = [st for st in run.strategies(pts, "parallel", "processes")
+                   if run.has(st, "shared_memory")]
+        for pr in procs:
+            for th in threads[:1]:
+                a, c = run.at(pts, pr, run.cores), run.at(pts, th, run.cores)
+                if a and c:
+                    out.append(f"On that small job at {run.cores} workers, {pr} took {s(med(a))} "
+                               f"against {th}' {s(med(c))}: each forked worker maps the parent's "
+                               f"memory copy-on-write, and pays for it.")
+    lat = run.series("latency")
+    if lat:
+        wl, se, pts = lat[0]
+        counts = sorted({p["workers"] for p in pts if p["workers"] <= run.prm["bar_workers"]})
+        if counts:
+            w = counts[-1]
+            cost = [p for p in pts if p["workers"] == w and not run.has(p["strategy"], "baseline")
+                    and p.get("user_s") is not None]
+            if cost:
+                out.append(f"Downloading at {w} workers, peak memory was " +
+                           ", ".join(f"{p['strategy']} {p['max_rss_kb'] / 1024:.0f} MiB" for p in cost) +
+                           " and CPU time (user + sys) " +
+                           ", ".join(f"{p['strategy']} {p['user_s'] + p['sys_s']:.3f} s" for p in cost) +
+                           ".")
+    out += [""] + run.chart("cost", "CPU time and peak memory")
+    for wl, se, pts in run.series("bars", ["io", "cpu"]):
+        w = max(p["workers"] for p in pts)
+        here = [p for p in pts if p["workers"] == w]
+        both = [p for p in here if run.has(p["strategy"], "async") and run.has(p["strategy"], "parallel")]
+        single = [p for p in here if not (run.has(p["strategy"], "async") and
+                                          run.has(p["strategy"], "parallel"))]
+        b = run.base(pts)
+        if not both or not single:
+            continue
+        best = min(single, key=med)
+        for h in both:
+            if med(h) < med(best):
+                out.append(f"On {wl['name']} ({se['title']}) at {w} workers, {h['strategy']} — an "
+                           f"event loop for the transfers, threads for the work — took "
+                           f"{s(med(h))}, {x(med(best) / med(h))} faster than the best single "
+                           f"model ({best['strategy']}, {s(med(best))})" +
+                           (f" and {x(med(b) / med(h))} faster than the baseline" if b else "") + ".")
+            else:
+                out.append(f"**The data disagrees:** on {wl['name']} at {w} workers "
+                           f"{h['strategy']} took {s(med(h))} and did not beat {best['strategy']} "
+                           f"({s(med(best))}).")
+        loops = [p for p in single if run.has(p["strategy"], "async")]
+        for p in loops:
+            out.append(f"{p['strategy']} took {s(med(p))}: its one thread must also do the "
+                       f"work, and no transfer progresses while it does.")
+        out += [""] + run.chart(se["id"], "Download, then compute")
     return out
 
 
@@ -285,14 +335,15 @@ def main():
     run = Run(sys.argv[1])
     m = run.machine
     lines = [
-        "# What this run shows",
-        "",
+        "# What this run shows", "",
         f"{m['date']}: {m['cpu_model']}, {m['cores']} cores, {m['kernel']}; {m['compiler']} "
-        f"`{m['cflags'].strip()}`; libcurl {m['libcurl']}. Medians of {run.prm['runs']} runs "
-        f"(in-process clock) after {run.prm['warmup']} warm-up; every sentence below is computed "
-        f"from this folder's results.json. Tables: [summary.md](summary.md).",
+        f"`{m['cflags'].strip()}`; libcurl {m['libcurl']}. Medians of {run.prm['runs']} "
+        f"interleaved rounds (in-process clock) after {run.prm['warmup']} warm-up; every sentence "
+        f"below is computed from this folder's results.json. Tables: [summary.md](summary.md).",
         "",
     ]
+    if run.prm.get("quick"):
+        lines += ["**QUICK run: small sizes and two rounds; indicative only.**", ""]
     for lesson in (lesson_io, lesson_cpu, lesson_gil, lesson_sync, lesson_overheads):
         lines += lesson(run)
     path = os.path.join(sys.argv[1], "REPORT.md")

@@ -22,6 +22,11 @@
  * overlaps like plain threads; CPU-bound work is serialised, plus the cost
  * of every handover.
  *
+ * The pool itself is the threads strategy, run by name with two hooks:
+ * each pool thread takes the lock when it starts and lets go when it
+ * ends, and installs the exec hooks (common/exec.h) through which the
+ * workload's blocking calls and checkpoints reach this file.
+ *
  * Recorded with the results: total time threads spent waiting for the
  * lock, how often it changed hands, and how many drops were forced.
  */
@@ -29,15 +34,14 @@
 
 #include "clock.h"
 #include "exec.h"
-#include "pool.h"
+#include "util.h"
 
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <time.h>
-
-#define GIL_DEFAULT_INTERVAL_NS 5000000u
 
 struct gil {
     pthread_mutex_t mu;
@@ -135,7 +139,7 @@ struct gil_run {
 
 static void thread_enter(void *arg, unsigned id)
 {
-    struct gil_run *run = arg;
+    struct gil_run    *run = arg;
     struct gil_thread *t = &run->threads[id];
     *t = (struct gil_thread){
         .gil   = &run->gil,
@@ -153,13 +157,8 @@ static void thread_leave(void *arg, unsigned id)
     exec_set_hooks(NULL);
 }
 
-static int gil_run_tasks(const struct workload *wl, void *ctx, const struct strategy_opts *o,
-                         struct task_result *results, char *err, size_t errsz)
+static void gil_init(struct gil *g, uint64_t interval_ns)
 {
-    struct gil_run run = {.threads = calloc(o->workers, sizeof(*run.threads))};
-    struct gil *g = &run.gil;
-    if (run.threads == NULL)
-        return -ENOMEM;
     pthread_condattr_t ca;
     pthread_condattr_init(&ca);
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
@@ -168,30 +167,66 @@ static int gil_run_tasks(const struct workload *wl, void *ctx, const struct stra
     pthread_cond_init(&g->switch_cond, NULL);
     pthread_condattr_destroy(&ca);
     g->holder = -1;
-    g->interval_ns = o->switch_interval_ns ? o->switch_interval_ns : GIL_DEFAULT_INTERVAL_NS;
+    g->interval_ns = interval_ns;
+}
 
-    struct pool_thread_hooks hooks = {thread_enter, thread_leave, &run};
-    int rc = pool_run_tasks(wl, ctx, results, o->workers, &hooks, err, errsz);
-
-    if (o->json != NULL) {
-        cJSON *j = cJSON_AddObjectToObject(o->json, "gil");
-        cJSON_AddNumberToObject(j, "switch_interval_ms", (double)g->interval_ns / 1e6);
-        cJSON_AddNumberToObject(j, "lock_wait_s", ns_to_s(g->wait_ns));
-        cJSON_AddNumberToObject(j, "switches", (double)g->switches);
-        cJSON_AddNumberToObject(j, "forced_drops", (double)g->forced);
-    }
+static void gil_destroy(struct gil *g)
+{
     pthread_cond_destroy(&g->switch_cond);
     pthread_cond_destroy(&g->cond);
     pthread_mutex_destroy(&g->mu);
+}
+
+struct gil_opts {
+    double switch_interval_ms;
+};
+
+static int gil_run_tasks(const struct strategy_run *r)
+{
+    const struct gil_opts *o = r->opts;
+    struct gil_run         run = {.threads = calloc(r->workers, sizeof(*run.threads))};
+    if (run.threads == NULL)
+        return errc(-ENOMEM, r->err, r->errsz, "out of memory");
+    gil_init(&run.gil, (uint64_t)(o->switch_interval_ms * 1e6));
+
+    struct strategy_hooks hooks = {.worker_enter = thread_enter,
+                                   .worker_leave = thread_leave,
+                                   .arg          = &run};
+    int rc = strategy_run_by_name("threads", r, r->workers, &hooks);
+
+    struct gil *g = &run.gil;
+    stats_set(r->stats, "switch_interval_ms", (double)g->interval_ns / 1e6, NULL);
+    stats_set(r->stats, "lock_wait_s", ns_to_s(g->wait_ns), NULL);
+    stats_set(r->stats, "switches", (double)g->switches, NULL);
+    stats_set(r->stats, "forced_drops", (double)g->forced, NULL);
+    gil_destroy(g);
     free(run.threads);
     return rc;
 }
 
-const struct strategy strategy_gil = {
-    .name    = "gil",
-    .summary = "N pthreads under an emulated global interpreter lock (CPython's design)",
-    .limits  = "CPU work holds one global lock, handed over on request every switch interval; "
-               "blocking I/O runs with it released",
-    .flags   = STRATEGY_SHARED_MEMORY,
-    .run     = gil_run_tasks,
+static const struct opt gil_options[] = {
+    {.name    = "switch-interval-ms",
+     .type    = OPT_REAL,
+     .offset  = offsetof(struct gil_opts, switch_interval_ms),
+     .def     = "5",
+     .metavar = "MS",
+     .help    = "how long a waiting thread waits before asking the holder to drop the lock, "
+                "as sys.setswitchinterval()",
+     .fmin    = 0.001,
+     .fmax    = 10000},
+    OPT_END,
+};
+
+STRATEGY(gil) = {
+    .name      = "gil",
+    .summary   = "N pthreads under an emulated global interpreter lock (CPython's design)",
+    .limits    = "CPU work holds one global lock, handed over on request every switch interval; "
+                 "blocking I/O runs with it released",
+    .caps      = CAP_SHARED_MEMORY | CAP_GIL,
+    .order     = 40,
+    .color     = "#cc79a7",
+    .peer      = "threads",
+    .options   = gil_options,
+    .opts_size = sizeof(struct gil_opts),
+    .run       = gil_run_tasks,
 };

@@ -16,14 +16,21 @@
  * pipe's 64 KiB), refilling as results arrive, reads results in batches,
  * and closes the task pipe when every task is handed out; children exit on
  * end-of-file. A child holds one task at a time, so a deep pipe costs no
- * balance, and it spares the parent a wake-up per task. If a child dies, the tasks it held never come back:
- * the parent reads end-of-file on the result pipe once every child has
- * exited and reports those tasks failed. Every child is reaped.
+ * balance, and it spares the parent a wake-up per task. If a child dies,
+ * the task it held never comes back: the parent reads end-of-file on the
+ * result pipe once every child has exited and reports that task lost.
+ * Every child is reaped.
  *
  * A stop request (SIGINT, SIGTERM) interrupts the parent's wait; it passes
  * SIGTERM on to every child, stops handing out tasks, and collects what
  * the children still send. A child stops after its current task (a
  * transfer in progress is aborted by libcurl's progress callback).
+ *
+ * A child must not outlive its parent: it asks the kernel for SIGTERM
+ * when the parent dies (PR_SET_PDEATHSIG), then checks the parent is
+ * still the one that forked it, in case it died before the request. On
+ * SIGTERM a child stops like any run: its transfer is aborted, its
+ * temporary file removed, and nothing more is written into --out.
  *
  * The children are forked before any of them creates a curl handle: each
  * builds its own state after fork and never touches the parent's. CPU time
@@ -36,11 +43,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,95 +96,126 @@ static int write_msg(int fd, const void *buf, size_t len)
 }
 
 /* The child: take tasks until the task pipe is closed, report each. */
-static void child_main(const struct workload *wl, void *ctx, int task_fd, int result_fd)
+static void child_main(const struct tasks *t, unsigned id, pid_t parent, int task_fd,
+                       int result_fd)
 {
-    void *w;
+    void    *w;
     uint64_t task;
-    int ready = workload_worker_init(wl, ctx, &w) == 0;
+    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+        return; /* orphaned already: do nothing */
+    int ready = tasks_worker_init(t, &w) == 0;
     while (!exec_stopping() && read_msgs(task_fd, &task, sizeof(task), 1) == 1) {
         struct result_msg m = {.task = task};
         if (ready)
-            wl->run(ctx, w, (size_t)task, &m.result);
+            t->ops->run(t->ctx, w, (size_t)task, &m.result);
         else
-            m.result = (struct task_result){.done = 1, .err = FETCH_ERR_OTHER};
+            m.result = (struct task_result){.done = 1, .err = TASK_LOST};
+        m.result.worker = id;
         if (write_msg(result_fd, &m, sizeof(m)) != 0)
             break; /* the parent is gone */
     }
     if (ready)
-        workload_worker_fini(wl, ctx, w);
+        tasks_worker_fini(t, w);
 }
 
-static int procs_run(const struct workload *wl, void *ctx, const struct strategy_opts *o,
-                     struct task_result *results, char *err, size_t errsz)
+/* Fork the workers; each runs child_main and exits. Returns how many
+ * started, or -errno when none could. */
+static int fork_workers(const struct strategy_run *r, pid_t *pids, int task_pipe[2],
+                        int result_pipe[2])
 {
-    int task_pipe[2] = {-1, -1}, result_pipe[2] = {-1, -1};
-    size_t n = wl->count(ctx), dispatched = 0, received = 0;
-    struct result_msg batch[BATCH];
-    unsigned forked = 0, lost = 0;
-    int rc = 0, stopped = 0;
-    pid_t *pids = calloc(o->workers, sizeof(*pids));
-
-    if (pids == NULL)
-        return errf(err, errsz, "out of memory"), -ENOMEM;
-    if (pipe2(task_pipe, O_CLOEXEC) != 0 || pipe2(result_pipe, O_CLOEXEC) != 0) {
-        rc = -errno;
-        errf(err, errsz, "unable to create pipes: %s", strerror(errno));
-        goto done;
-    }
-
+    pid_t    parent = getpid();
+    unsigned forked = 0;
     fflush(NULL); /* children must not flush the parent's buffered output */
-    for (; forked < o->workers; forked++) {
+    for (; forked < r->workers; forked++) {
         pid_t pid = fork();
-        if (pid < 0 && forked == 0) {
-            rc = -errno;
-            errf(err, errsz, "unable to fork a worker: %s", strerror(errno));
-            goto done;
-        }
         if (pid < 0)
-            break; /* run with the workers we have */
+            return forked > 0 ? (int)forked : -errno; /* run with what we have */
         if (pid == 0) {
             close(task_pipe[1]);
             close(result_pipe[0]);
-            child_main(wl, ctx, task_pipe[0], result_pipe[1]);
+            child_main(r->tasks, forked, parent, task_pipe[0], result_pipe[1]);
             _exit(0);
         }
         pids[forked] = pid;
     }
-    close(task_pipe[0]);
-    close(result_pipe[1]);
-    task_pipe[0] = result_pipe[1] = -1;
+    return (int)forked;
+}
 
-    /* Dispatch and collect: keep the task pipe topped up to WINDOW
-     * outstanding tasks; close it once everything is handed out. */
+/* Dispatch and collect: keep the task pipe topped up to WINDOW tasks in
+ * flight; close it once everything is handed out. On a stop request, pass
+ * SIGTERM on, hand out nothing more, and collect until every child has
+ * gone (end-of-file on the result pipe). */
+static void dispatch(const struct strategy_run *r, const pid_t *pids, unsigned forked,
+                     int *task_wr, int result_rd, int *stopped)
+{
+    size_t            n = r->tasks->n, dispatched = 0, received = 0;
+    struct result_msg batch[BATCH];
     while (received < n) {
-        if (exec_stopping() && !stopped) {
-            /* Pass the stop on, hand out nothing more, keep collecting
-             * until every child has gone (end-of-file). */
-            stopped = 1;
+        if (exec_stopping() && !*stopped) {
+            *stopped = 1;
             for (unsigned k = 0; k < forked; k++)
                 kill(pids[k], SIGTERM);
             dispatched = n;
         }
         while (dispatched < n && dispatched - received < WINDOW) {
             uint64_t task = dispatched;
-            if (write_msg(task_pipe[1], &task, sizeof(task)) != 0)
+            if (write_msg(*task_wr, &task, sizeof(task)) != 0)
                 break; /* every child is gone: EPIPE */
             dispatched++;
         }
-        if (dispatched == n && task_pipe[1] >= 0) {
-            close(task_pipe[1]);
-            task_pipe[1] = -1;
+        if (dispatched == n && *task_wr >= 0) {
+            close(*task_wr);
+            *task_wr = -1;
         }
-        ssize_t got = read_msgs(result_pipe[0], batch, sizeof(batch[0]), BATCH);
+        ssize_t got = read_msgs(result_rd, batch, sizeof(batch[0]), BATCH);
         if (got == -EINTR)
             continue; /* a stop request: handled at the top */
         if (got <= 0)
             break; /* end-of-file: every child has exited */
         for (ssize_t k = 0; k < got; k++)
             if (batch[k].task < n)
-                results[batch[k].task] = batch[k].result;
+                r->results[batch[k].task] = batch[k].result;
         received += (size_t)got;
     }
+}
+
+/* Reap every child; returns how many died of a signal we did not send or
+ * exited with an error: their tasks in progress never came back. */
+static unsigned reap(const pid_t *pids, unsigned forked, int stopped)
+{
+    unsigned lost = 0;
+    for (unsigned k = 0; k < forked; k++) {
+        int status = 0;
+        while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
+            ;
+        if ((WIFSIGNALED(status) && !stopped) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
+            lost++;
+    }
+    return lost;
+}
+
+static int procs_run(const struct strategy_run *r)
+{
+    int    task_pipe[2] = {-1, -1}, result_pipe[2] = {-1, -1};
+    int    rc = 0, stopped = 0, forked = 0;
+    pid_t *pids = calloc(r->workers, sizeof(*pids));
+
+    if (pids == NULL)
+        return errc(-ENOMEM, r->err, r->errsz, "out of memory");
+    if (pipe2(task_pipe, O_CLOEXEC) != 0 || pipe2(result_pipe, O_CLOEXEC) != 0) {
+        rc = errc(-errno, r->err, r->errsz, "unable to create pipes: %s", strerror(errno));
+        goto done;
+    }
+    forked = fork_workers(r, pids, task_pipe, result_pipe);
+    if (forked < 0) {
+        rc = errc(forked, r->err, r->errsz, "unable to fork a worker: %s", strerror(-forked));
+        forked = 0;
+        goto done;
+    }
+    close(task_pipe[0]);
+    close(result_pipe[1]);
+    task_pipe[0] = result_pipe[1] = -1;
+    dispatch(r, pids, (unsigned)forked, &task_pipe[1], result_pipe[0], &stopped);
 done:
     for (int k = 0; k < 2; k++) {
         if (task_pipe[k] >= 0)
@@ -183,24 +223,19 @@ done:
         if (result_pipe[k] >= 0)
             close(result_pipe[k]);
     }
-    for (unsigned k = 0; k < forked; k++) {
-        int status = 0;
-        while (waitpid(pids[k], &status, 0) < 0 && errno == EINTR)
-            ;
-        /* Died of a signal we did not send, or exited with an error: its
-         * task in progress never came back and is reported failed. */
-        if ((WIFSIGNALED(status) && !stopped) || (WIFEXITED(status) && WEXITSTATUS(status) != 0))
-            lost++;
-    }
+    unsigned lost = reap(pids, (unsigned)forked, stopped);
     free(pids);
-    if (o->json != NULL)
-        cJSON_AddNumberToObject(o->json, "workers_lost", lost);
+    stats_set(r->stats, "workers_lost", lost,
+              "worker processes died; their tasks in progress are counted lost");
     return rc;
 }
 
-const struct strategy strategy_procs = {
+STRATEGY(procs) = {
     .name    = "procs",
     .summary = "N forked processes fed task indices through a pipe (a multiprocessing pool)",
     .limits  = "one easy handle per process, created after fork; results sent back by pipe",
+    .caps    = CAP_PARALLEL | CAP_PROCESSES,
+    .order   = 20,
+    .color   = "#009e73",
     .run     = procs_run,
 };

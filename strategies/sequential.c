@@ -1,23 +1,42 @@
 /*
  * sequential.c: the baseline. One loop, one worker state (one reused easy
- * handle), one task after another. Every other strategy is measured
- * against this one; it ignores --workers.
+ * handle), one task after another, in order:
+ *
+ *     for i in 0 .. n-1:  run task i
+ *
+ * Every speedup is taken against this strategy; it ignores --workers. A
+ * stop request (SIGINT, SIGTERM) is noticed between tasks; a transfer in
+ * progress is aborted by libcurl's progress callback (common/fetch.c).
  */
 #include "strategy.h"
 
+#include "exec.h"
+#include "util.h"
 
-static int sequential_run(const struct workload *wl, void *ctx, const struct strategy_opts *o,
-                          struct task_result *results, char *err, size_t errsz)
+#include <string.h>
+
+static int sequential_run(const struct strategy_run *r)
 {
-    (void)o;
-    return workload_run_inline(wl, ctx, results, err, errsz);
+    const struct tasks *t = r->tasks;
+    void               *w;
+    int                 rc = tasks_worker_init(t, &w);
+    if (rc != 0)
+        return errc(rc, r->err, r->errsz, "unable to set up the worker: %s", strerror(-rc));
+
+    for (size_t i = 0; i < t->n && !exec_stopping(); i++)
+        t->ops->run(t->ctx, w, i, &r->results[i]);
+
+    tasks_worker_fini(t, w);
+    return 0;
 }
 
-const struct strategy strategy_sequential = {
-    .name    = "sequential",
-    .summary = "one loop, one task at a time, one reused connection",
-    .limits  = "ignores --workers; always 1",
+STRATEGY(sequential) = {
+    .name        = "sequential",
+    .summary     = "one loop, one task at a time, one reused connection",
+    .limits      = "ignores --workers; always 1",
+    .caps        = CAP_SHARED_MEMORY | CAP_BASELINE,
     .max_workers = 1,
-    .flags   = STRATEGY_SHARED_MEMORY,
-    .run     = sequential_run,
+    .order       = 0,
+    .color       = "#555555",
+    .run         = sequential_run,
 };

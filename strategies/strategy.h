@@ -1,63 +1,199 @@
 /*
- * strategy.h: the interface every concurrency model implements.
+ * strategy.h: the interface every concurrency model implements, and the
+ * tasks it schedules.
  *
- * A strategy schedules a workload's tasks and nothing else: it decides who
- * runs task i and when, calls the workload's hooks, and stores each task's
- * struct task_result in results[i]. It never learns what a task is. The
- * runner times the call to run() and merges the results.
+ * A strategy schedules and nothing else: given a set of tasks it decides
+ * who runs task i and when, calls the task hooks, and leaves each task's
+ * outcome in results[i]. It never learns what a task is (a download, a
+ * chunk of an array), never writes the result document, and reports what
+ * it wants known about itself as typed statistics.
  *
- * Each strategy file defines exactly one `const struct strategy` and keeps
- * everything else static; registry.c lists them.
+ * A strategy is one file in strategies/ that defines its descriptor with
+ * STRATEGY(): name, one-line summary, limits, capabilities, display order
+ * and colour, its own options table, and run(). Nothing else is edited to
+ * add one: the build collects the file and the macro registers it in a
+ * linker section that strategy_list() reads. Everything else in the file
+ * is static.
  */
 #ifndef CONCBENCH_STRATEGY_H
 #define CONCBENCH_STRATEGY_H
 
-#include "workload.h"
+#include "async.h"
+#include "opt.h"
+#include "task.h"
 
-#include <cjson/cJSON.h>
 #include <stddef.h>
 #include <stdint.h>
 
-struct strategy_opts {
-    unsigned workers;            /* threads, processes or transfers in flight (>= 1) */
-    uint64_t switch_interval_ns; /* gil: how long a waiter waits before asking */
-    cJSON   *json;               /* a strategy may add its own result fields */
+/* ------------------------------------------------------------------ */
+/* The tasks: what a workload hands a strategy.                        */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Hooks onto one workload's tasks. Contract for implementations: hooks
+ * may run on any thread or in a forked child, concurrently for different
+ * worker states, and touch only their worker state, the result they are
+ * handed, and ctx read-only (or state the workload synchronises itself).
+ */
+struct task_ops {
+    /* Per-worker state, set up on the worker's own thread before its
+     * first task (one reused easy handle, a buffer). Optional. Returns 0
+     * or -errno. */
+    int  (*worker_init)(void *ctx, void **w);
+    void (*worker_fini)(void *ctx, void *w);
+
+    /* Run task i to its end on the calling thread: the blocking form. */
+    void (*run)(void *ctx, void *w, size_t i, struct task_result *r);
+
+    /* The asynchronous form, driven by an event loop (async.h). Optional:
+     * all of these, or none.
+     *   async_open    one source for the whole run, reporting to loop
+     *   async_start   begin task i on worker state w; the source calls
+     *                 loop->done(token) when it ends. Returns 0, or -1
+     *                 when it failed before it began (r is then final)
+     *   async_ready   fd is ready (events), or fd == -1: the timer fired
+     *   async_finish  after done(): settle task i. Returns 0, or a delay
+     *                 in ms after which the caller starts task i again on
+     *                 the same w (a retry); r is final when r->done, else
+     *                 a CPU stage is pending (take_job below)
+     *   async_cancel  abandon w's task in flight (a stop request) */
+    void    *(*async_open)(void *ctx, struct async_loop *loop);
+    void     (*async_close)(void *source);
+    int      (*async_start)(void *source, void *w, size_t i, void *token,
+                            struct task_result *r);
+    void     (*async_ready)(void *source, int fd, unsigned events);
+    unsigned (*async_finish)(void *ctx, void *w, size_t i, struct task_result *r);
+    void     (*async_cancel)(void *source, void *w);
+
+    /* A CPU stage after the asynchronous part (mixed's transform).
+     * Optional. take_job moves what the stage needs out of w, so w can
+     * start its next task at once; run_job completes the task on any
+     * thread and frees the job; drop_job frees a job that will not run. */
+    void *(*take_job)(void *ctx, void *w, size_t i);
+    void  (*run_job)(void *ctx, void *job, struct task_result *r);
+    void  (*drop_job)(void *ctx, void *job);
 };
 
-/* Capabilities. */
-#define STRATEGY_SHARED_MEMORY 0x1u /* workers share the address space */
+struct tasks {
+    const struct task_ops *ops;
+    void                  *ctx;
+    size_t                 n;
+};
+
+/* worker_init / worker_fini, or nothing when the workload has none. */
+int  tasks_worker_init(const struct tasks *t, void **w);
+void tasks_worker_fini(const struct tasks *t, void *w);
+
+/* ------------------------------------------------------------------ */
+/* Statistics: what a strategy reports about itself.                   */
+/* ------------------------------------------------------------------ */
+
+#define STATS_MAX 16
+
+struct stats {
+    struct stat_entry {
+        const char *name; /* snake_case, with its unit: lock_wait_s */
+        double      value;
+        const char *warn; /* printed in the summary when value != 0 */
+    } v[STATS_MAX];
+    unsigned n;
+};
+
+/* Record name = value (a later call with the same name replaces it). */
+void stats_set(struct stats *s, const char *name, double value, const char *warn);
+
+/* ------------------------------------------------------------------ */
+/* The strategy.                                                       */
+/* ------------------------------------------------------------------ */
+
+/* Capabilities, declared by each strategy; checked against a workload's
+ * needs in one place (the runner), exported by `concbench list --json`,
+ * and read by the report to know what each model should show. */
+enum {
+    CAP_SHARED_MEMORY = 1u << 0, /* workers share one address space */
+    CAP_PARALLEL      = 1u << 1, /* CPU work runs on several cores at once */
+    CAP_ASYNC         = 1u << 2, /* one thread keeps many transfers in flight */
+    CAP_PROCESSES     = 1u << 3, /* workers are separate processes */
+    CAP_GIL           = 1u << 4, /* CPU work is serialised by a global lock */
+    CAP_BASELINE      = 1u << 5, /* the reference speedups are taken against */
+};
+
+/* Names of the CAP_* bits, in bit order, NULL-terminated. */
+extern const char *const strategy_cap_names[];
+
+/* What a strategy built on another one may ask of it. All optional. */
+struct strategy_hooks {
+    /* On each worker's own thread, before its state is set up / after it
+     * is torn down (gil takes and releases its lock here). */
+    void (*worker_enter)(void *arg, unsigned worker);
+    void (*worker_leave)(void *arg, unsigned worker);
+    /* Take over task i's CPU stage instead of running it on the loop
+     * thread (hybrid's thread pool); job must end in ops->run_job. */
+    void (*stage)(void *arg, size_t i, void *job);
+    void *arg;
+};
+
+/* Everything run() is given. */
+struct strategy_run {
+    const struct tasks          *tasks;
+    struct task_result          *results; /* tasks->n entries, zeroed */
+    unsigned                     workers; /* >= 1, within max_workers */
+    const void                  *opts;    /* this strategy's options struct */
+    const struct strategy_hooks *hooks;   /* NULL unless composed */
+    struct stats                *stats;
+    char                        *err;
+    size_t                       errsz;
+};
 
 struct strategy {
     const char *name;
-    const char *summary;
-    /* What this model cannot do or how it bends the rules, recorded in
-     * every result. */
-    const char *limits;
-    /* Most workers the model can use (0: no limit); the runner clamps to
-     * it and records the number actually used. */
-    unsigned max_workers;
-    unsigned flags; /* STRATEGY_* capabilities */
+    const char *summary;     /* one line */
+    const char *limits;      /* what the model cannot do; recorded in results */
+    unsigned    caps;        /* CAP_* */
+    unsigned    max_workers; /* 0: no limit; the runner clamps --workers */
+    int         order;       /* display order in tables and charts */
+    const char *color;       /* colour hint for charts, "#rrggbb" */
+    const char *peer;        /* the strategy this one is a variant of (gil:
+                              * threads), compared against in the report */
+    const struct opt *options;   /* OPT_END-terminated, or NULL */
+    size_t            opts_size; /* sizeof its options struct */
 
-    /* Run every task of wl once. results has count() zeroed entries; a task
-     * left with done == 0 is reported failed. Returns 0 when every task was
-     * scheduled (tasks may still have failed), or a negative errno with a
-     * message in err when the strategy itself could not run (no threads,
-     * no fork). */
-    int (*run)(const struct workload *wl, void *ctx, const struct strategy_opts *o,
-               struct task_result *results, char *err, size_t errsz);
+    /* Run every task once. A task left with done == 0 is reported
+     * interrupted (after a stop request) or lost. Returns 0 when the
+     * strategy ran (tasks may still have failed), or -errno with a
+     * message in r->err when it could not (no threads, no fork). */
+    int (*run)(const struct strategy_run *r);
 };
 
-extern const struct strategy strategy_sequential;
-extern const struct strategy strategy_threads;
-extern const struct strategy strategy_procs;
-extern const struct strategy strategy_eventloop;
-extern const struct strategy strategy_gil;
-extern const struct strategy strategy_hybrid;
+/* One registration: the descriptor and the file that defines it. */
+struct strategy_entry {
+    const struct strategy *strategy;
+    const char            *file;
+};
 
-/* NULL-terminated list of every strategy. */
-extern const struct strategy *const strategies[];
+/* Define and register this file's strategy:
+ *     STRATEGY(threads) = { .name = "threads", ... };
+ * sym only names the static object; .name is what users type. */
+#define STRATEGY(sym)                                                                        \
+    static const struct strategy sym;                                                        \
+    __attribute__((used, section("cb_strategies"))) static const struct strategy_entry      \
+        sym##_entry = {&sym, __FILE__};                                                      \
+    static const struct strategy sym
+
+/* Every registration, in link order: for the registry check. */
+const struct strategy_entry *strategy_entries(size_t *n);
+
+/* Every registered strategy, by display order then name. *n gets the
+ * count. Thread-safe after the first call (made by main). */
+const struct strategy *const *strategy_list(size_t *n);
 
 /* The strategy called name, or NULL. */
 const struct strategy *strategy_find(const char *name);
+
+/* Run another strategy, by name, with its default options: how gil and
+ * hybrid build on threads and eventloop. workers and hooks replace the
+ * caller's; everything else is passed through. Returns as run(). */
+int strategy_run_by_name(const char *name, const struct strategy_run *r, unsigned workers,
+                         const struct strategy_hooks *hooks);
 
 #endif

@@ -1,33 +1,131 @@
 /*
- * threads.c: a pool of POSIX threads pulling task indices from a bounded
- * queue.
+ * threads.c: a pool of POSIX threads pulling task indices from a queue.
  *
- * The main thread starts --workers threads (common/pool.c), feeds every
- * task index into the queue and closes it. Each thread sets up its own
- * worker state once (its own easy handle, reused for every transfer it
- * makes), pops indices until the queue is closed and empty, and writes each
- * result into its task's own slot of the results array. Nothing is shared
- * in the hot path but the queue; the merge happens after every thread has
- * been joined.
+ *     main thread                      worker threads (--workers of them)
+ *     -----------                      ----------------------------------
+ *     pthread_create x N        --->   set up my worker state (my own
+ *     push 0, 1, ..., n-1 into         reused easy handle)
+ *       the bounded queue              loop: pop an index, run that task,
+ *     close the queue                        write its result into its
+ *     pthread_join x N                       own slot of results[]
+ *                                      until the queue is closed and empty
  *
- * In C these threads run truly in parallel, on I/O and on CPU work alike:
- * this is the pool Python's threads would be without the GIL (compare
- * gil.c, the same pool under an emulated global interpreter lock).
+ * Nothing is shared in the hot path but the queue (one mutex, two
+ * condition variables: strategies/shared/queue.c); every task writes only
+ * its own result, so merging needs no lock: it happens after the joins.
+ * Whichever thread is free takes the next task (dynamic balancing).
+ *
+ * In C these threads run truly in parallel, on I/O and CPU work alike:
+ * this is the pool Python's threads would be without the GIL (gil.c runs
+ * this same pool under an emulated global interpreter lock).
  */
 #include "strategy.h"
 
-#include "pool.h"
+#include "exec.h"
+#include "shared/queue.h"
+#include "util.h"
 
-static int threads_run(const struct workload *wl, void *ctx, const struct strategy_opts *o,
-                       struct task_result *results, char *err, size_t errsz)
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct pool {
+    const struct strategy_run *run;
+    struct queue               queue; /* task indices */
+};
+
+struct worker {
+    struct pool *pool;
+    pthread_t    thread;
+    unsigned     id;
+};
+
+/* The queue holds up to this many indices: enough that the feeder rarely
+ * blocks, so a worker finishing a task does not have to wake the feeder
+ * for the next one (a context switch per task would dominate small tasks). */
+#define QUEUE_CAP 65536
+
+/* Next task index. A worker about to wait for work says so (exec.h): a
+ * thread holding an emulated interpreter lock lets go of it meanwhile. */
+static int next_task(struct queue *q, size_t *i)
 {
-    return pool_run_tasks(wl, ctx, results, o->workers, NULL, err, errsz);
+    int rc = queue_trypop(q, i);
+    if (rc != -EAGAIN)
+        return rc;
+    exec_blocking_begin();
+    rc = queue_pop(q, i);
+    exec_blocking_end();
+    return rc;
 }
 
-const struct strategy strategy_threads = {
+static void *worker_main(void *arg)
+{
+    struct worker             *self = arg;
+    const struct strategy_run *r = self->pool->run;
+    const struct tasks        *t = r->tasks;
+    const struct strategy_hooks *h = r->hooks;
+    void                      *w;
+    size_t                     i;
+
+    if (h && h->worker_enter)
+        h->worker_enter(h->arg, self->id);
+    if (tasks_worker_init(t, &w) != 0) {
+        /* No state, no work: drain what this thread takes as lost, so
+         * the feeder never blocks on a full queue. */
+        while (next_task(&self->pool->queue, &i) == 0)
+            r->results[i] = (struct task_result){.done = 1, .err = TASK_LOST, .worker = self->id};
+    } else {
+        while (!exec_stopping() && next_task(&self->pool->queue, &i) == 0) {
+            t->ops->run(t->ctx, w, i, &r->results[i]);
+            r->results[i].worker = self->id;
+        }
+        tasks_worker_fini(t, w);
+    }
+    if (h && h->worker_leave)
+        h->worker_leave(h->arg, self->id);
+    return NULL;
+}
+
+static int threads_run(const struct strategy_run *r)
+{
+    size_t         n = r->tasks->n;
+    struct pool    pool = {.run = r};
+    struct worker *workers = calloc(r->workers, sizeof(*workers));
+    unsigned       started = 0;
+    int            rc = -ENOMEM;
+
+    if (workers == NULL || (rc = queue_init(&pool.queue, n < QUEUE_CAP ? n + 1 : QUEUE_CAP)) != 0) {
+        free(workers);
+        return errc(rc, r->err, r->errsz, "out of memory");
+    }
+    for (; started < r->workers; started++) {
+        workers[started] = (struct worker){.pool = &pool, .id = started};
+        rc = -pthread_create(&workers[started].thread, NULL, worker_main, &workers[started]);
+        if (rc != 0)
+            break; /* run with the threads we have */
+    }
+    if (started > 0) {
+        rc = 0;
+        for (size_t i = 0; i < n && !exec_stopping(); i++)
+            queue_push(&pool.queue, i);
+    } else {
+        errc(rc, r->err, r->errsz, "unable to start a thread: %s", strerror(-rc));
+    }
+    queue_close(&pool.queue); /* the workers drain it, then return */
+    for (unsigned k = 0; k < started; k++)
+        pthread_join(workers[k].thread, NULL);
+    queue_destroy(&pool.queue);
+    free(workers);
+    return rc;
+}
+
+STRATEGY(threads) = {
     .name    = "threads",
     .summary = "N pthreads pulling tasks from a bounded queue, one reused connection each",
     .limits  = "one easy handle per thread; results merged after join",
-    .flags   = STRATEGY_SHARED_MEMORY,
+    .caps    = CAP_SHARED_MEMORY | CAP_PARALLEL,
+    .order   = 10,
+    .color   = "#0072b2",
     .run     = threads_run,
 };

@@ -2,8 +2,9 @@
 # bench_faults.sh: the driver under failure and interruption.
 #  - A point whose runs fail is recorded as failed, the run goes on to the
 #    end, and the driver exits non-zero.
-#  - SIGINT mid-run stops it promptly, leaves no server, no hyperfine and
-#    no concbench run behind.
+#  - SIGINT or SIGTERM mid-run stops it promptly, leaves no server, no
+#    hyperfine and no concbench run behind (the PIDs and process groups
+#    it recorded in raw/pids), and moves no `latest` link.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -18,38 +19,38 @@ exec "$CONCBENCH" "\$@"
 WRAP
 chmod +x "$SCRATCH/concbench"
 
-QUICK=1 FILES=23 IO_WORKERS="1 2" CPU_WORKERS=1 RESULTS_DIR="$SCRATCH/results" \
+QUICK=1 FILES=23 IO_WORKERS="1 2" CPU_WORKERS=1 WORKLOADS="io cpu" RESULTS_DIR="$SCRATCH/results" \
     CONCBENCH="$SCRATCH/concbench" "$ROOT/scripts/bench.sh" 2>"$SCRATCH/bench.err"
 rc=$?
 run="$SCRATCH/results/latest"
 expect "driver exits non-zero when a point failed (got $rc)" test $rc -eq 1
 expect "the run still finished: charts drawn" test -s "$run/io.png"
-expect "failed points recorded as not verified" \
-    test "$(jq '[.results[] | select(.strategy == "procs" and .workload == "io" and .verified == false)] | length' \
+expect "failed points recorded as failed" \
+    test "$(jq '[.results[] | select(.strategy == "procs" and .workload == "io" and .ok_point == false)] | length' \
             "$run/results.json")" -eq 2
-expect "the other points verified" \
+expect "the other points passed" \
     test "$(jq '[.results[] | select(.strategy != "procs" or .workload != "io")
-                 | select(.verified != true and .expected_fail != true)] | length' \
-            "$run/results.json")" -eq 0
-expect "summary marks the failure" grep -q 'NO' "$run/summary.md"
+                 | select(.ok_point != true)] | length' "$run/results.json")" -eq 0
+expect "summary marks the failure" grep -q '\*\*NO\*\*' "$run/summary.md"
 
-# Interruption: a slow run (long delay), a signal once a run is under way.
+# Interruption: a slow run (long delay), a signal once runs are under way.
 # A background job of a non-interactive shell starts with SIGINT ignored
 # (and bash cannot trap what was ignored at entry), so restore the default
 # first, as a terminal's Ctrl-C would find it.
 interrupt() {
-    sig=$1 files=$2
-    mkdir -p "$SCRATCH/tmp-$sig"
-    QUICK=1 FILES=$files DELAY_MS=200 RESULTS_DIR="$SCRATCH/results-$sig" CONCBENCH="$CONCBENCH" \
-        TMPDIR="$SCRATCH/tmp-$sig" env --default-signal=INT setsid "$ROOT/scripts/bench.sh" \
+    sig=$1
+    local results="$SCRATCH/results-$sig" dl="$SCRATCH/dl-$sig"
+    mkdir -p "$dl"
+    QUICK=1 FILES=31 DELAY_MS=200 WORKLOADS=io RESULTS_DIR="$results" CONCBENCH="$CONCBENCH" \
+        DOWNLOAD_DIR="$dl" env --default-signal=INT setsid "$ROOT/scripts/bench.sh" \
         2>"$SCRATCH/bench-$sig.err" &
     pid=$!
     for _ in $(seq 1 100); do
-        pgrep -f -- "$SCRATCH/tmp-$sig/.*/dl-" >/dev/null && break
+        grep -q '^hyperfine' "$results"/*/raw/pids 2>/dev/null && break
         sleep 0.1
     done
     sleep 0.5
-    kill -$sig $pid
+    kill -"$sig" $pid
     start=$(date +%s%N)
     wait $pid
     rc=$?
@@ -57,12 +58,17 @@ interrupt() {
     expect "SIG$sig: driver exits non-zero (got $rc)" test $rc -ne 0
     expect "SIG$sig: driver stops within 2 s (took $elapsed_ms ms)" test $elapsed_ms -lt 2000
     sleep 0.3
-    expect "SIG$sig: no server left" test -z "$(pgrep -f -- "--files $files --delay-ms 200")"
-    expect "SIG$sig: no hyperfine or run left" test -z "$(pgrep -f -- "$SCRATCH/tmp-$sig")"
-    expect "SIG$sig: scratch downloads removed" test -z "$(ls -A "$SCRATCH/tmp-$sig")"
-    expect "SIG$sig: latest not pointed at the interrupted run" test ! -e "$SCRATCH/results-$sig/latest"
+    pids=$(awk '{ print $2 }' "$results"/*/raw/pids)
+    groups=$(awk '$1 == "hyperfine" { print $2 }' "$results"/*/raw/pids)
+    # shellcheck disable=SC2086
+    expect "SIG$sig: no server or hyperfine left ($(echo $pids))" none_alive $pids
+    left=""
+    for g in $groups; do left="$left$(pgrep -g "$g")"; done
+    expect "SIG$sig: no run left in hyperfine's process groups ($left)" test -z "$left"
+    expect "SIG$sig: scratch downloads removed" test -z "$(ls -A "$dl")"
+    expect "SIG$sig: latest not pointed at the interrupted run" test ! -e "$results/latest"
     expect "SIG$sig: says the run is incomplete" grep -q 'interrupted' "$SCRATCH/bench-$sig.err"
 }
-interrupt INT 31
-interrupt TERM 29
+interrupt INT
+interrupt TERM
 finish

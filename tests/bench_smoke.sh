@@ -1,7 +1,10 @@
 #!/bin/bash
 # bench_smoke.sh: `make bench QUICK=1`'s driver end to end, into a scratch
-# results dir: every expected file exists, results.json has every field for
-# every point and every point verified, the charts are real PNG and SVG.
+# results dir. Every count comes from the run's own plan and the binary's
+# registry: every point planned is in results.json and the CSV, every
+# point verified (or failed as its lesson says it must), every strategy
+# that ran is on every chart of its series, the charts are real PNG and
+# SVG, and the server the driver started is gone.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -9,60 +12,76 @@ QUICK=1 RESULTS_DIR="$SCRATCH/results" CONCBENCH="$CONCBENCH" \
     "$ROOT/scripts/bench.sh" 2>"$SCRATCH/bench.err"
 rc=$?
 expect "bench exits 0 (stderr: $(tail -3 "$SCRATCH/bench.err"))" test $rc -eq 0
-expect "one line per step when not a TTY" \
-    test "$(grep -c 'step [0-9]*/26' "$SCRATCH/bench.err")" -eq 26
 
 run="$SCRATCH/results/latest"
 expect "results/latest is a link to the run" test -L "$run" -a -d "$run"
-for f in results.json results.csv summary.md machine.json plot.inc REPORT.md; do
+for f in results.json results.csv summary.md machine.json plugins.json REPORT.md raw/plan.tsv; do
     expect "$f exists" test -s "$run/$f"
 done
-expect "26 raw hyperfine exports" test "$(ls "$run"/raw/*.json | grep -vc meta.json)" -eq 26
-
-# QUICK: io 1 + 3 strategies x 3 worker counts + 2 x 2 (gil, hybrid from 2);
-# cpu 2 kernels x (1 + 4 x 2); sync 4 modes x 2; mixed 1 + 5 x 1.
-expect "46 points" test "$(jq '.results | length' "$run/results.json")" -eq 46
-expect "47 CSV lines" test "$(wc -l <"$run/results.csv")" -eq 47
+points=$(wc -l <"$run/raw/plan.tsv")
+series=$(cut -f2,3 "$run/raw/plan.tsv" | sort -u | wc -l)
+runs=$(jq .parameters.runs "$run/machine.json")
+steps=$((series * runs))
+expect "one line per step when not a TTY ($steps)" \
+    test "$(grep -c "step [0-9]*/$steps:" "$SCRATCH/bench.err")" -eq $steps
+expect "one hyperfine export per series and round" \
+    test "$(ls "$run"/raw/*-r[0-9]*.json | wc -l)" -eq $steps
+expect "every strategy planned" \
+    test "$(cut -f4 "$run/raw/plan.tsv" | sort -u)" = "$(jq -r '.strategies[].name' "$LIST_JSON" | sort)"
+expect "every workload planned" \
+    test "$(cut -f2 "$run/raw/plan.tsv" | sort -u)" = "$(jq -r '.workloads[].name' "$LIST_JSON" | sort)"
+expect "$points points in results.json" test "$(jq '.results | length' "$run/results.json")" -eq "$points"
+expect "$((points + 1)) CSV lines" test "$(wc -l <"$run/results.csv")" -eq $((points + 1))
 missing=$(jq -r '.results[] | . as $p
     | ["command","mean","stddev","median","min","max","times","user","system","parameters",
-       "workload","strategy","workers","ok","failed","verified","max_rss_kb",
-       "ctx_voluntary","ctx_involuntary","inproc","runs","sync","expected_fail"]
+       "exit_codes","workload","series","strategy","workers","ok","failed","verified",
+       "expected_fail","ok_point","max_rss_kb","ctx_voluntary","ctx_involuntary","inproc","runs",
+       "params","errors","limits"]
     | map(select($p[.] == null)) | .[]' "$run/results.json" | sort -u | tr '\n' ' ')
 expect "every entry has every field (missing: $missing)" test -z "$missing"
-expect "io entries have latency and bound" \
-    test "$(jq '[.results[] | select(.workload == "io")
-                  | select(.latency_ms.p95 == null or .bound_s == null)] | length' "$run/results.json")" -eq 0
-expect "cpu entries have sum = expected, but the race" \
-    test "$(jq '[.results[] | select(.workload == "cpu" and .expected_fail != true)
-                 | select(.sum != .expected)] | length' \
+expect "points that fetch have latency and a bound" \
+    test "$(jq '[.results[] | select(.workload as $w | $ARGS.named.fetch | index($w))
+                 | select(.latency_ms.p95 == null or .bound_s == null)] | length' \
+            --argjson fetch "$(jq '[.workloads[] | select(.caps | index("fetches")) | .name]' "$LIST_JSON")" \
             "$run/results.json")" -eq 0
-expect "every entry verified, but the race" \
-    test "$(jq '[.results[] | select(.verified != true and .expected_fail != true)] | length' "$run/results.json")" -eq 0
+expect "every point verified, or failed as its lesson says" \
+    test "$(jq '[.results[] | select(.ok_point != true)] | length' "$run/results.json")" -eq 0
 expect "the race failed at 2 workers, as it should" \
-    test "$(jq '[.results[] | select(.sync == "none" and .workers == 2 and .verified == false
-                                     and .expected_fail == true)] | length' "$run/results.json")" -eq 1
+    test "$(jq '[.results[] | select(.expected_fail and .workers == 2 and .verified == false)] | length' \
+            "$run/results.json")" -ge 1
 expect "the race at 1 worker verified" \
-    test "$(jq '[.results[] | select(.sync == "none" and .workers == 1 and .verified == true)] | length' \
+    test "$(jq '[.results[] | select(.value == "none" and .workers == 1 and .verified == true)] | length' \
             "$run/results.json")" -eq 1
 expect "gil points carry lock statistics" \
-    test "$(jq '[.results[] | select(.strategy == "gil" and .gil.switches == null)] | length' \
+    test "$(jq '[.results[] | select(.strategy == "gil" and .stats.switches == null)] | length' \
             "$run/results.json")" -eq 0
-expect "REPORT.md has the five lessons" test "$(grep -c '^## [1-5]\.' "$run/REPORT.md")" -eq 5
-expect "REPORT.md embeds its charts" test "$(grep -c '^!\[' "$run/REPORT.md")" -ge 6
-expect "hyperfine times kept (2 runs each)" \
-    test "$(jq '[.results[] | select((.times | length) != 2)] | length' "$run/results.json")" -eq 0
-expect "in-process times kept (2 runs each)" \
-    test "$(jq '[.results[] | select((.inproc.times | length) != 2)] | length' "$run/results.json")" -eq 0
-expect "machine.json names the machine" \
-    test "$(jq -r '.cpu_model != null and .cores > 0 and .libcurl != null and .parameters.files == 40' \
-            "$run/machine.json")" = true
-expect "summary.md has the five tables" test "$(grep -c '^## ' "$run/summary.md")" -eq 5
+expect "hyperfine times kept ($runs runs each)" \
+    test "$(jq --argjson r "$runs" '[.results[] | select((.times | length) != $r)] | length' "$run/results.json")" -eq 0
+expect "in-process times kept ($runs runs each)" \
+    test "$(jq --argjson r "$runs" '[.results[] | select((.inproc.times | length) != $r)] | length' "$run/results.json")" -eq 0
+expect "machine.json names the machine and the filesystem of the downloads" \
+    test "$(jq -r '.cpu_model != null and .cores > 0 and .libcurl != null and .parameters.files == 40
+                   and .out_filesystem != null' "$run/machine.json")" = true
+expect "summary.md has one table per series ($series)" test "$(grep -c '^## ' "$run/summary.md")" -eq "$series"
+expect "REPORT.md has its lessons" test "$(grep -c '^## [1-5]\.' "$run/REPORT.md")" -ge 5
+expect "REPORT.md says it is QUICK" grep -q 'QUICK' "$run/REPORT.md"
 
-for chart in io cpu bars cost gil sync mixed; do
+# Every chart drawn, and every strategy that ran on each chart of its series.
+while read -r script chart; do
     expect "$chart.png is a PNG" test "$(head -c 8 "$run/$chart.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a
     expect "$chart.png is not tiny" test "$(stat -c %s "$run/$chart.png")" -gt 20000
     expect "$chart.svg is an SVG" grep -q '<svg' "$run/$chart.svg"
+done <"$run/plot/charts.txt"
+for chart in $(jq -r '[.workloads[].series[] | select(.chart != "speedup") | .id] | .[]' "$LIST_JSON"); do
+    shown=$(cat "$run/plot/$chart.inc" "$run"/plot/"$chart"-e*.dat 2>/dev/null)
+    for s in $(awk -F'\t' -v c="$chart" '$3 == c { print $4 }' "$run/raw/plan.tsv" | sort -u); do
+        expect "$s is on the $chart chart" grep -q "$s" <<<"$shown"
+    done
 done
-expect "no fixture server left running" \
-    test -z "$(pgrep -f -- "serve --port 0 --files 40 --delay-ms 5")"
+for s in $(jq -r '.strategies[].name' "$LIST_JSON"); do
+    expect "$s is on the bars and cost charts" \
+        bash -c "grep -q '\"$s' '$run'/plot/bars-e*.dat && grep -q '\"$s' '$run'/plot/cost-e*.dat"
+done
+server=$(awk '$1 == "server" { print $2 }' "$run/raw/pids")
+expect "the fixture server it started is gone" none_alive $server
 finish

@@ -18,8 +18,10 @@ usage_err() {
 expect "--help exits 0" "$CONCBENCH" --help
 expect "run --help exits 0" "$CONCBENCH" run --help
 expect "serve --help exits 0" "$CONCBENCH" serve --help
-expect "list names every strategy" \
-    bash -c "\"$CONCBENCH\" list | grep -q sequential && \"$CONCBENCH\" list | grep -q eventloop"
+for s in $(jq -r '.strategies[].name' "$LIST_JSON") $(jq -r '.workloads[].name' "$LIST_JSON"); do
+    expect "list names $s" bash -c "\"$CONCBENCH\" list | grep -q '^  $s '"
+    expect "run --help describes $s" bash -c "\"$CONCBENCH\" run --help | grep -q '^ $s: '"
+done
 
 usage_err "unknown command" frobnicate
 usage_err "unknown strategy 'nope'" run --workload cpu --strategy nope
@@ -89,7 +91,31 @@ usage_err "--error-rate: 1.5 is out of range" serve --error-rate 1.5
 usage_err "add up to more than 1" serve --error-rate 0.6 --reset-rate 0.6
 usage_err "--stall-ms: 'soon' is not a whole number" serve --stall-ms soon
 usage_err "--delay-ms: '-5' is not a whole number" serve --delay-ms -5
-usage_err "--output: empty file name" run --workload cpu --strategy threads --output ''
+usage_err "--output: empty value" run --workload cpu --strategy threads --output ''
+
+# Options are checked against the chosen plug-ins' own tables.
+usage_err "--json takes no value" run --workload cpu --strategy threads --json=1
+usage_err "did you mean --workers?" run --workload cpu --strategy threads --wrokers 2
+usage_err "did you mean threads?" run --workload cpu --strategy thread
+usage_err "did you mean 'run'?" rnu
+usage_err "--kernel is an option of workload cpu, not of workload io" \
+    run --workload io --strategy threads --kernel sum
+usage_err "--switch-interval-ms is an option of strategy gil, not of strategy threads" \
+    run --workload cpu --strategy threads --switch-interval-ms 3
+usage_err "may be given once each" run --workload cpu --strategy threads --workload io
+usage_err "--stall-rate needs --stall-ms" serve --stall-rate 0.5
+expect "--version names the version" bash -c "\"$CONCBENCH\" --version | grep -q '^concbench [0-9]'"
+
+# Inputs that are not what they seem.
+usage_err "not a regular file" run --workload io --strategy threads --links /dev/null
+awk 'BEGIN { printf "{\"data\":"; for (i = 0; i < 2000; i++) printf "["; }' >"$SCRATCH/deep.json"
+usage_err "nested deeper than" run --workload io --strategy threads --links "$SCRATCH/deep.json"
+printf '{"data":[{"link":"http://127.0.0.1:1/a.bin","checksum":"xxh3:12"}]}' >"$SCRATCH/badsum.json"
+usage_err "malformed checksum 'xxh3:12'" run --workload io --strategy threads --links "$SCRATCH/badsum.json"
+printf 'http://127.0.0.1:1/\033[31mred\n' >"$SCRATCH/ctrl.txt"
+timeout 20 "$CONCBENCH" run --workload io --strategy threads --links "$SCRATCH/ctrl.txt" 2>"$SCRATCH/err"
+expect "control characters from an index are escaped" \
+    bash -c "! grep -q \$'\\033' '$SCRATCH/err' && grep -q 'x1b' '$SCRATCH/err'"
 
 # An --out that cannot be created.
 printf 'http://127.0.0.1:1/ok.bin\n' >"$SCRATCH/one.txt"

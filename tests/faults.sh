@@ -4,21 +4,27 @@
 #    timeout), and the files that arrived are complete and byte-identical,
 #    with no temporary or partial file left;
 #  - with retries: resets, 5xx and timeouts are retried, 404s never;
-#  - (sequential) same seed, same faults.
+#  - same seed, same faults: the server injects the same faults, and the
+#    client counts the same errors (both printed when they differ).
+# A stall (3 s) is three times the client's timeout (1 s), so a reply
+# slowed by a busy machine is never mistaken for a stall.
 . "$(dirname "$0")/lib.sh"
 STRATEGY=$1
 FILES=60
 FAULTS=(--files $FILES --seed 11 --delay-ms 2 --error-rate 0.15 --not-found-rate 0.05
-        --reset-rate 0.15 --stall-ms 1500 --stall-rate 0.1)
+        --reset-rate 0.15 --stall-ms 3000 --stall-rate 0.1)
+CLIENT=(--workload io --strategy "$STRATEGY" --workers 6 --timeout-ms 1000)
 "$CONCBENCH" serve --files $FILES --seed 11 --dump "$SCRATCH/expected" || exit 1
 
-# A fresh server per phase: the faults are drawn per file and request count.
+# A fresh server per phase (faults are drawn per file and request count);
+# the last one's injected-fault summary is kept in $SCRATCH/injected.
 fresh_server() {
-    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; fi
+    stop_server
+    [ -f "$SCRATCH/server.err" ] && grep -o 'faults: .*)' "$SCRATCH/server.err" >"$SCRATCH/injected"
     start_server "${FAULTS[@]}"
 }
 
-check_files() { # DIR: every file present is complete, none partial or temporary
+check_files() { # DIR WHAT RESULT: every file present is complete, none partial or temporary
     local bad=0
     for f in "$1"/*; do
         [ -e "$f" ] || continue
@@ -30,8 +36,7 @@ check_files() { # DIR: every file present is complete, none partial or temporary
 }
 
 fresh_server
-"$CONCBENCH" run --workload io --strategy "$STRATEGY" --workers 6 --url "$URL/index.json" \
-    --out "$SCRATCH/dl0" --timeout-ms 400 --json >"$SCRATCH/r0.json"
+"$CONCBENCH" run "${CLIENT[@]}" --url "$URL/index.json" --out "$SCRATCH/dl0" --json >"$SCRATCH/r0.json"
 rc=$?
 expect "no retries: exit 1 (got $rc)" test $rc -eq 1
 expect "no retries: ok + failed = $FILES" \
@@ -44,8 +49,9 @@ expect "no retries: not verified" test "$(json "$SCRATCH/r0.json" verified)" = f
 check_files "$SCRATCH/dl0" "no retries" "$SCRATCH/r0.json"
 
 fresh_server
-"$CONCBENCH" run --workload io --strategy "$STRATEGY" --workers 6 --url "$URL/index.json" \
-    --out "$SCRATCH/dl1" --timeout-ms 400 --retries 6 --json >"$SCRATCH/r1.json"
+first_injected=$(cat "$SCRATCH/injected")
+"$CONCBENCH" run "${CLIENT[@]}" --url "$URL/index.json" --out "$SCRATCH/dl1" --retries 6 \
+    --json >"$SCRATCH/r1.json"
 rc=$?
 failed=$(json "$SCRATCH/r1.json" failed)
 expect "retries: transfers were retried" test "$(json "$SCRATCH/r1.json" retries)" -gt 0
@@ -56,11 +62,17 @@ expect "retries: only 404s remain, so exit 1 iff some failed" \
     test \( $failed -gt 0 -a $rc -eq 1 \) -o \( $failed -eq 0 -a $rc -eq 0 \)
 check_files "$SCRATCH/dl1" "retries" "$SCRATCH/r1.json"
 
-if [ "$STRATEGY" = sequential ]; then
-    fresh_server
-    "$CONCBENCH" run --workload io --strategy sequential --url "$URL/index.json" \
-        --out "$SCRATCH/dl2" --timeout-ms 400 --json >"$SCRATCH/r2.json"
-    expect "same seed, same faults" \
-        test "$(jq -c .errors "$SCRATCH/r2.json")" = "$(jq -c .errors "$SCRATCH/r0.json")"
-fi
+# Same seed, same faults: a third run like the first.
+fresh_server
+"$CONCBENCH" run "${CLIENT[@]}" --url "$URL/index.json" --out "$SCRATCH/dl2" --json >"$SCRATCH/r2.json"
+stop_server
+second_injected=$(grep -o 'faults: .*)' "$SCRATCH/server.err")
+echo "server injected, first run:  $first_injected"
+echo "server injected, third run:  $second_injected"
+expect "same seed: the server injected the same faults" test "$first_injected" = "$second_injected"
+e0=$(jq -c .errors "$SCRATCH/r0.json")
+e2=$(jq -c .errors "$SCRATCH/r2.json")
+echo "client counted, first run: $e0"
+echo "client counted, third run: $e2"
+expect "same seed: the client counted the same errors" test "$e0" = "$e2"
 finish

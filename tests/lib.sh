@@ -1,6 +1,8 @@
 # lib.sh: helpers for concbench's shell tests. Source it; set CONCBENCH to
-# the binary first. Every test gets its own scratch dir and server, both
-# removed on exit whatever happens.
+# the binary first. Every test gets its own scratch dir and its own server,
+# both removed on exit whatever happens. A test touches only what it
+# started: it knows its processes by the PIDs it recorded, never by a
+# machine-wide search of command lines.
 
 set -u
 : "${CONCBENCH:?set CONCBENCH to the concbench binary}"
@@ -11,25 +13,33 @@ FAILS=0
 PASSES=0
 
 cleanup() {
-    if [ -n "$SERVER_PID" ]; then
-        kill "$SERVER_PID" 2>/dev/null
-        wait "$SERVER_PID" 2>/dev/null
-    fi
+    stop_server
     rm -rf "$SCRATCH"
 }
 trap cleanup EXIT INT TERM
 
-# start_server ARGS...: start `concbench serve --port 0 ARGS` and set URL.
+# start_server ARGS...: start `concbench serve --port 0 ARGS`, set URL and
+# SERVER_PID.
 start_server() {
+    stop_server
     "$CONCBENCH" serve --port 0 "$@" >"$SCRATCH/server.out" 2>"$SCRATCH/server.err" &
     SERVER_PID=$!
-    for _ in $(seq 1 100); do
+    for _ in $(seq 1 200); do
         URL=$(sed -n 's/^listening on //p' "$SCRATCH/server.out")
         [ -n "$URL" ] && return 0
+        kill -0 "$SERVER_PID" 2>/dev/null || break
         sleep 0.05
     done
     echo "server did not start:"; cat "$SCRATCH/server.err"
     exit 1
+}
+
+stop_server() {
+    if [ -n "$SERVER_PID" ]; then
+        kill "$SERVER_PID" 2>/dev/null
+        wait "$SERVER_PID" 2>/dev/null
+        SERVER_PID=""
+    fi
 }
 
 pass() { PASSES=$((PASSES + 1)); }
@@ -49,6 +59,45 @@ json() {
 # ratio_at_least A B MIN: true when A / B >= MIN (floating point).
 ratio_at_least() {
     awk -v a="$1" -v b="$2" -v m="$3" 'BEGIN { exit !(b > 0 && a / b >= m) }'
+}
+
+# The registry, as the binary reports it.
+LIST_JSON="$SCRATCH/list.json"
+"$CONCBENCH" list --json >"$LIST_JSON" || { echo "concbench list --json failed"; exit 1; }
+
+# workloads [JQ-FILTER]: names of the workloads (optionally filtered).
+workloads() {
+    jq -r ".workloads[] | select(${1:-true}) | .name" "$LIST_JSON"
+}
+
+# workload_field NAME FIELD: one field of a workload's description.
+workload_field() {
+    jq -r --arg n "$1" ".workloads[] | select(.name == \$n) | .$2" "$LIST_JSON"
+}
+
+# strategy_has NAME CAP: true when strategy NAME declares capability CAP.
+strategy_has() {
+    [ "$(jq -r --arg n "$1" --arg c "$2" \
+        '.strategies[] | select(.name == $n) | .caps | index($c) != null' "$LIST_JSON")" = true ]
+}
+
+# children_of PID: the PIDs of PID's children (and theirs), now.
+children_of() {
+    local kids k
+    kids=$(pgrep -P "$1")
+    for k in $kids; do
+        echo "$k"
+        children_of "$k"
+    done
+}
+
+# none_alive PID...: true when none of the PIDs is still running.
+none_alive() {
+    local p
+    for p in "$@"; do
+        kill -0 "$p" 2>/dev/null && return 1
+    done
+    return 0
 }
 
 finish() {

@@ -1,13 +1,16 @@
 /*
  * test_cpu.c: the cpu workload computes what it claims. Each kernel's sum,
- * run through the workload's own hooks, must equal both the closed form the
- * workload reports as "expected" and a naive loop written here.
+ * run through the workload's own hooks (found in the registry, options
+ * parsed from its table as the command line would), must equal both the
+ * closed form the workload reports as "expected" and a naive loop written
+ * here; a corrupted chunk must fail verification.
  */
 #include "check.h"
 #include "lcg.h"
 #include "workload.h"
 
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,51 +27,96 @@ static uint64_t naive(const char *kernel, uint64_t n, uint64_t work)
     return s;
 }
 
-/* Set up the cpu workload with o, run every task in order, report into
- * *rep and a new JSON object. The caller frees *r, the JSON and ctx. */
-static cJSON *run_all(const struct wl_options *o, void **ctx, struct task_result **r,
-                      size_t *tasks, struct run_report *rep)
+/* The cpu workload's options from "name", "value" pairs. NULL on error. */
+static void *cpu_opts(const char *const *args, char *err, size_t errsz)
 {
-    char err[256];
-    CHECK(workload_cpu.setup(o, ctx, err, sizeof(err)) == 0);
-    *tasks = workload_cpu.count(*ctx);
-    *r = calloc(*tasks, sizeof(**r));
-    for (size_t i = 0; i < *tasks; i++)
-        workload_cpu.run(*ctx, NULL, i, &(*r)[i]);
-    cJSON *j = cJSON_CreateObject();
-    workload_tally(*r, *tasks, rep);
-    workload_cpu.report(*ctx, *r, *tasks, rep, j);
-    return j;
+    const struct workload *wl = workload_find("cpu");
+    void                  *o = calloc(1, wl->opts_size);
+    if (o == NULL || opt_defaults(wl->options, o, err, errsz) != 0)
+        return free(o), NULL;
+    for (size_t k = 0; args[k] != NULL; k += 2) {
+        const struct opt *d = opt_find(wl->options, args[k]);
+        if (d == NULL || opt_parse(d, args[k + 1], o, err, errsz) != 0)
+            return free(o), NULL;
+    }
+    return o;
+}
+
+struct outcome {
+    struct tasks        tasks;
+    struct task_result *r;
+    struct run_report   rep;
+    cJSON              *fields;
+};
+
+static void tally(const struct outcome *o, struct run_report *rep)
+{
+    memset(rep, 0, sizeof(*rep));
+    rep->tasks = o->tasks.n;
+    for (size_t i = 0; i < o->tasks.n; i++)
+        if (o->r[i].done && o->r[i].err == TASK_OK)
+            rep->ok++;
+        else
+            rep->failed++;
+}
+
+/* Set up with args, run every task in order on this thread, report. */
+static int run_all(const char *const *args, unsigned workers, struct outcome *out)
+{
+    const struct workload *wl = workload_find("cpu");
+    char                   err[256];
+    void                  *o = cpu_opts(args, err, sizeof(err));
+    memset(out, 0, sizeof(*out));
+    CHECK(o != NULL);
+    if (o == NULL || wl->setup(o, &out->tasks, err, sizeof(err)) != 0)
+        return free(o), -1;
+    free(o);
+    out->r = calloc(out->tasks.n, sizeof(*out->r));
+    for (size_t i = 0; i < out->tasks.n; i++)
+        out->tasks.ops->run(out->tasks.ctx, NULL, i, &out->r[i]);
+    struct run_info ri = {"test", CAP_PARALLEL | CAP_SHARED_MEMORY, workers};
+    out->fields = cJSON_CreateObject();
+    tally(out, &out->rep);
+    wl->report(&out->tasks, out->r, &ri, &out->rep, out->fields);
+    return 0;
+}
+
+static void done(struct outcome *out)
+{
+    cJSON_Delete(out->fields);
+    free(out->r);
+    workload_find("cpu")->teardown(&out->tasks);
 }
 
 static void run_case(const char *kernel, uint64_t n, uint64_t chunk, uint64_t work)
 {
-    struct wl_options o = {.kernel = kernel, .n = n, .chunk = chunk, .work = work};
-    void *ctx;
-    struct task_result *r;
-    size_t tasks;
-    struct run_report rep;
-    cJSON *j = run_all(&o, &ctx, &r, &tasks, &rep);
-    CHECK(tasks == (n + chunk - 1) / chunk);
+    char ns[24], cs[24], ws[24];
+    snprintf(ns, sizeof(ns), "%llu", (unsigned long long)n);
+    snprintf(cs, sizeof(cs), "%llu", (unsigned long long)chunk);
+    snprintf(ws, sizeof(ws), "%llu", (unsigned long long)(work ? work : 1));
+    const char    *args[] = {"kernel", kernel, "n", ns, "chunk", cs, "work", ws, NULL};
+    struct outcome o;
+    if (run_all(args, 1, &o) != 0)
+        return;
+    CHECK(o.tasks.n == (n + chunk - 1) / chunk);
     char want[24];
-    snprintf(want, sizeof(want), "%llu", (unsigned long long)naive(kernel, n, work));
-    const cJSON *sum = cJSON_GetObjectItem(j, "sum"), *exp = cJSON_GetObjectItem(j, "expected");
-    CHECK(rep.verified);
-    CHECK(rep.ok == tasks && rep.failed == 0);
+    snprintf(want, sizeof(want), "%llu", (unsigned long long)naive(kernel, n, work ? work : 1));
+    const cJSON *sum = cJSON_GetObjectItem(o.fields, "sum");
+    const cJSON *exp = cJSON_GetObjectItem(o.fields, "expected");
+    CHECK(o.rep.verified && !o.rep.wrong && !o.rep.expected_fail);
+    CHECK(o.rep.ok == o.tasks.n && o.rep.failed == 0);
     CHECK(cJSON_IsString(sum) && strcmp(sum->valuestring, want) == 0);
     CHECK(cJSON_IsString(exp) && strcmp(exp->valuestring, want) == 0);
 
-    /* A lost chunk must fail verification, not pass silently. */
-    r[tasks / 2].value += 1;
-    workload_tally(r, tasks, &rep);
-    cJSON *j2 = cJSON_CreateObject();
-    workload_cpu.report(ctx, r, tasks, &rep, j2);
-    CHECK(!rep.verified);
-
+    /* A corrupted chunk must fail verification, not pass silently. */
+    o.r[o.tasks.n / 2].value += 1;
+    struct run_info ri = {"test", CAP_PARALLEL, 1};
+    cJSON          *j2 = cJSON_CreateObject();
+    tally(&o, &o.rep);
+    workload_find("cpu")->report(&o.tasks, o.r, &ri, &o.rep, j2);
+    CHECK(!o.rep.verified && o.rep.wrong);
     cJSON_Delete(j2);
-    cJSON_Delete(j);
-    free(r);
-    workload_cpu.teardown(ctx);
+    done(&o);
 }
 
 /* The closed forms in lcg.h agree with doing the rounds, and invert them. */
@@ -90,25 +138,45 @@ static void test_sync_modes(void)
     const char *modes[] = {"local", "atomic", "mutex", "none"};
     for (int m = 0; m < 4; m++) {
         /* One thread: every mode must be exact, including the race. */
-        struct wl_options o = {.kernel = "heavy", .n = 10000, .chunk = 999, .work = 3,
-                               .sync = modes[m]};
-        void *ctx;
-        struct task_result *r;
-        size_t tasks;
-        struct run_report rep;
-        cJSON *j = run_all(&o, &ctx, &r, &tasks, &rep);
-        CHECK(rep.verified);
-        CHECK(strcmp(cJSON_GetObjectItem(j, "sync")->valuestring, modes[m]) == 0);
-        cJSON_Delete(j);
-        free(r);
-        workload_cpu.teardown(ctx);
+        const char    *args[] = {"kernel", "heavy", "n", "10000", "chunk", "999",
+                                 "work",   "3",     "sync", modes[m], NULL};
+        struct outcome o;
+        if (run_all(args, 1, &o) != 0)
+            continue;
+        CHECK(o.rep.verified);
+        CHECK(!o.rep.expected_fail); /* one worker: no race to expect */
+        done(&o);
+        /* The runner would call the race at 2 parallel workers expected. */
+        if (run_all(args, 2, &o) == 0) {
+            CHECK(o.rep.expected_fail == (m == 3));
+            done(&o);
+        }
     }
+}
+
+static void test_needs(void)
+{
+    const struct workload *wl = workload_find("cpu");
+    char                   err[128], buf[64];
+    unsigned               caps;
+    const char            *none[] = {"sync", "none", NULL}, *local[] = {"sync", "local", NULL};
+    void                  *o = cpu_opts(none, err, sizeof(err));
+    CHECK(o != NULL && wl->needs(o, &caps, buf, sizeof(buf)) != NULL &&
+          caps == CAP_SHARED_MEMORY && strcmp(buf, "--sync none") == 0);
+    free(o);
+    o = cpu_opts(local, err, sizeof(err));
+    CHECK(o != NULL && (wl->needs(o, &caps, buf, sizeof(buf)), caps == 0));
+    free(o);
 }
 
 int main(void)
 {
+    CHECK(workload_find("cpu") != NULL);
+    if (workload_find("cpu") == NULL)
+        return check_done("test_cpu");
     test_lcg();
     test_sync_modes();
+    test_needs();
     run_case("sum", 1000, 64, 0);
     run_case("sum", 1, 1, 0);
     run_case("sum", 100003, 1000, 0); /* last chunk short */
@@ -116,9 +184,8 @@ int main(void)
     run_case("heavy", 5000, 300, 37);
     run_case("heavy", 4096, 4096, 1000);
 
-    void *ctx;
-    char err[256] = "";
-    struct wl_options bad = {.kernel = "nope"};
-    CHECK(workload_cpu.setup(&bad, &ctx, err, sizeof(err)) != 0 && strstr(err, "kernel") != NULL);
+    char        err[256] = "";
+    const char *bad[] = {"kernel", "nope", NULL};
+    CHECK(cpu_opts(bad, err, sizeof(err)) == NULL && strstr(err, "--kernel") != NULL);
     return check_done("test_cpu");
 }

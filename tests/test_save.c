@@ -27,27 +27,67 @@ static size_t count_entries(const char *dir)
     return n;
 }
 
+static int dir_prepare(const char *path)
+{
+    struct save_dir d;
+    int             rc = save_dir_open(path, &d);
+    if (rc == 0)
+        save_dir_close(&d);
+    return rc;
+}
+
 static void test_dir_prepare(void)
 {
     char path[PATH_MAX + 64], file[PATH_MAX + 64];
     snprintf(path, sizeof(path), "%s/a/b/c", root);
-    CHECK(save_dir_prepare(path) == 0);
-    CHECK(save_dir_prepare(path) == 0); /* idempotent */
+    CHECK(dir_prepare(path) == 0);
+    CHECK(dir_prepare(path) == 0); /* idempotent */
     snprintf(file, sizeof(file), "%s/plain", root);
     FILE *f = fopen(file, "w");
     if (f)
         fclose(f);
-    CHECK(save_dir_prepare(file) == -ENOTDIR || save_dir_prepare(file) == -EEXIST);
+    CHECK(dir_prepare(file) == -ENOTDIR || dir_prepare(file) == -EEXIST);
     snprintf(path, sizeof(path), "%s/plain/sub", root);
-    CHECK(save_dir_prepare(path) == -ENOTDIR);
-    CHECK(save_dir_prepare("") == -EINVAL);
+    CHECK(dir_prepare(path) == -ENOTDIR);
+    CHECK(dir_prepare("") == -EINVAL);
+}
+
+/* A streamed file: invisible until committed, gone when aborted, and
+ * replacing a file of the same name whole. */
+static void test_stream(void)
+{
+    char            dir[PATH_MAX + 64], path[PATH_MAX + 80], buf[64] = "";
+    struct save_dir d;
+    snprintf(dir, sizeof(dir), "%s/stream", root);
+    CHECK(save_dir_open(dir, &d) == 0);
+    for (int round = 0; round < 2; round++) {
+        struct save_file f;
+        CHECK(save_open(&d, "s.bin", &f) == 0);
+        CHECK(save_write(&f, "part one, ", 10) == 0);
+        CHECK(count_entries(dir) == (size_t)round); /* not there until committed */
+        CHECK(save_write(&f, round ? "two!" : "two.", 4) == 0);
+        CHECK(save_commit(&f, &d, "s.bin") == 0);
+        CHECK(count_entries(dir) == 1);
+    }
+    snprintf(path, sizeof(path), "%s/s.bin", dir);
+    FILE  *fp = fopen(path, "r");
+    size_t n = fp ? fread(buf, 1, sizeof(buf), fp) : 0;
+    if (fp)
+        fclose(fp);
+    CHECK(n == 14 && memcmp(buf, "part one, two!", 14) == 0);
+    struct save_file g;
+    CHECK(save_open(&d, "gone.bin", &g) == 0);
+    CHECK(save_write(&g, "x", 1) == 0);
+    save_abort(&g, &d);
+    CHECK(count_entries(dir) == 1); /* nothing left of the aborted one */
+    save_dir_close(&d);
 }
 
 static void test_atomic(void)
 {
     char dir[PATH_MAX + 64], path[PATH_MAX + 80], buf[64] = "";
     snprintf(dir, sizeof(dir), "%s/out", root);
-    CHECK(save_dir_prepare(dir) == 0);
+    CHECK(dir_prepare(dir) == 0);
     CHECK(save_atomic(dir, "x.bin", "first", 5) == 0);
     CHECK(save_atomic(dir, "x.bin", "second!", 7) == 0); /* replaces */
     snprintf(path, sizeof(path), "%s/x.bin", dir);
@@ -98,6 +138,7 @@ int main(void)
         return 1;
     }
     test_dir_prepare();
+    test_stream();
     test_atomic();
     test_names();
     char cmd[PATH_MAX + 16];

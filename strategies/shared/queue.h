@@ -1,5 +1,7 @@
 /*
  * queue.h: a bounded multi-producer, multi-consumer queue of task indices.
+ * Why it is shared: the threads pool hands tasks to its workers through
+ * it, and hybrid's stage hand-off hands finished downloads to its CPU pool.
  *
  * A mutex and two condition variables; push blocks while full, pop blocks
  * while empty. Closing wakes everyone: pushes then fail, pops drain what is

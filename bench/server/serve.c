@@ -26,6 +26,7 @@
 #include "cli.h"
 
 #include "checksum.h"
+#include "cmdline.h"
 #include "fixture.h"
 #include "save.h"
 
@@ -38,7 +39,6 @@
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
-#include <getopt.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -83,6 +83,7 @@ struct server {
     struct pending    *pending;   /* delayed replies not sent yet */
     uint64_t           requests;
     struct faults      faults;
+    unsigned           port;
 };
 
 /* A reply waiting for its delay timer. */
@@ -332,6 +333,9 @@ static int make_files(struct server *srv)
 static int make_index(struct server *srv, unsigned port)
 {
     cJSON *root = cJSON_CreateObject();
+    /* What the client needs to compute its latency bound. */
+    cJSON_AddNumberToObject(root, "delay_ms", srv->delay_ms);
+    cJSON_AddNumberToObject(root, "jitter_ms", srv->jitter_ms);
     cJSON *data = cJSON_AddArrayToObject(root, "data");
     for (size_t i = 0; i < srv->nfiles && data != NULL; i++) {
         char name[FIXTURE_NAME_MAX], link[128], sum[CHECKSUM_STRLEN + 1];
@@ -365,9 +369,11 @@ static void free_files(struct server *srv)
 /* --dump DIR: write the file set to DIR instead of serving it. */
 static int dump_files(struct server *srv, const char *dir)
 {
-    int rc = save_dir_prepare(dir);
+    struct save_dir d;
+    int             rc = save_dir_open(dir, &d);
     if (rc != 0)
         return usage_error("serve --dump %s: %s", dir, strerror(-rc));
+    save_dir_close(&d);
     for (size_t i = 0; i < srv->nfiles; i++) {
         char name[FIXTURE_NAME_MAX];
         fixture_name(i, name);
@@ -377,141 +383,98 @@ static int dump_files(struct server *srv, const char *dir)
     return 0;
 }
 
+struct serve_opts {
+    uint64_t    port;
+    uint64_t    files;
+    uint64_t    seed;
+    uint64_t    delay_ms;
+    uint64_t    jitter_ms;
+    const char *dump;
+    double      error_rate;
+    double      not_found_rate;
+    double      reset_rate;
+    uint64_t    stall_ms;
+    double      stall_rate;
+    int         help;
+};
+
+#define RATE(n, f, h)                                                                            \
+    {.name = n, .type = OPT_REAL, .offset = offsetof(struct serve_opts, f), .metavar = "R",     \
+     .help = h, .fmin = 0, .fmax = 1}
+#define MS(n, f, d, h)                                                                           \
+    {.name = n, .type = OPT_UINT, .offset = offsetof(struct serve_opts, f), .def = d,           \
+     .metavar = "MS", .help = h, .min = 0, .max = 600000}
+
+static const struct opt serve_options[] = {
+    {.name = "port", .type = OPT_UINT, .offset = offsetof(struct serve_opts, port), .def = "0",
+     .metavar = "P", .help = "port to listen on; 0 picks a free one", .min = 0, .max = 65535},
+    {.name = "files", .type = OPT_UINT, .offset = offsetof(struct serve_opts, files),
+     .def = "194", .help = "number of files (one per country flag by default)", .min = 1,
+     .max = SERVE_MAX_FILES},
+    {.name = "seed", .type = OPT_UINT, .offset = offsetof(struct serve_opts, seed), .def = "1",
+     .metavar = "S", .help = "seed of sizes, bodies and faults", .min = 0, .max = UINT64_MAX},
+    MS("delay-ms", delay_ms, "0", "delay every reply by MS, with a timer"),
+    MS("jitter-ms", jitter_ms, "0", "add 0..MS to each delay, drawn from the seed"),
+    {.name = "dump", .type = OPT_TEXT, .offset = offsetof(struct serve_opts, dump),
+     .metavar = "DIR", .help = "write the files to DIR and exit instead of serving"},
+    RATE("error-rate", error_rate, "fault: reply 500 to this fraction of file requests"),
+    RATE("not-found-rate", not_found_rate, "fault: reply 404 for a listed file"),
+    RATE("reset-rate", reset_rate, "fault: send half the body, then shut the connection down"),
+    MS("stall-ms", stall_ms, "0", "fault: send the headers, then hold the body MS"),
+    RATE("stall-rate", stall_rate, "... for this fraction of requests (needs --stall-ms; 1 when "
+                                   "not given)"),
+    {.name = "help", .type = OPT_FLAG, .offset = offsetof(struct serve_opts, help),
+     .help = "this help"},
+    OPT_END,
+};
+
 static void serve_help(FILE *f)
 {
-    fprintf(f,
-        "usage: concbench serve [options]\n"
-        "\n"
-        "Serve a deterministic set of files on http://127.0.0.1:PORT until SIGINT or\n"
-        "SIGTERM. The first line on stdout is 'listening on http://127.0.0.1:PORT'.\n"
-        "\n"
-        "  --port P        port to listen on; 0 picks a free one (default 0)\n"
-        "  --files N       number of files, 1..%d (default 194, one per country flag)\n"
-        "  --seed S        seed of sizes and bodies (default 1)\n"
-        "  --delay-ms D    delay every reply by D ms, with a timer (default 0)\n"
-        "  --jitter-ms J   add 0..J ms, drawn from the seed (default 0)\n"
-        "  --dump DIR      write the files to DIR and exit instead of serving\n"
-        "\n"
-        "Faults (rates are fractions of file requests, 0..1, drawn from the seed):\n"
-        "  --error-rate R      reply 500\n"
-        "  --not-found-rate R  reply 404 for a listed file\n"
-        "  --reset-rate R      send half the body, then shut the connection down\n"
-        "  --stall-ms S        send the headers, then hold the body S ms ...\n"
-        "  --stall-rate R      ... for this fraction of requests (default 1)\n"
-        "\n"
-        "  GET /index.json    {\"data\":[{\"id\",\"link\",\"size\",\"checksum\"}]}\n"
-        "  GET /files/NAME    the file's body; anything else is 404\n",
-        SERVE_MAX_FILES);
+    fprintf(f, "usage: concbench serve [options]\n\n"
+               "Serve a deterministic set of files on http://127.0.0.1:PORT until SIGINT or\n"
+               "SIGTERM. The first line on stdout is 'listening on http://127.0.0.1:PORT'.\n"
+               "Faults are drawn per file and request count from the seed.\n\n");
+    opt_help(f, serve_options);
+    fprintf(f, "\n  GET /index.json    {\"delay_ms\",\"data\":[{\"id\",\"link\",\"size\",\"checksum\"}]}\n"
+               "  GET /files/NAME    the file's body; anything else is 404\n");
 }
 
-int cmd_serve(int argc, char **argv)
+static int parse_serve(int argc, char **argv, struct serve_opts *o, struct server *srv)
 {
-    enum { O_PORT = 256, O_FILES, O_SEED, O_DELAY, O_JITTER, O_DUMP, O_ERROR, O_NOTFOUND,
-           O_RESET, O_STALL, O_STALLRATE, O_HELP };
-    static const struct option longopts[] = {
-        {"port",      required_argument, NULL, O_PORT},
-        {"files",     required_argument, NULL, O_FILES},
-        {"seed",      required_argument, NULL, O_SEED},
-        {"delay-ms",  required_argument, NULL, O_DELAY},
-        {"jitter-ms", required_argument, NULL, O_JITTER},
-        {"dump",      required_argument, NULL, O_DUMP},
-        {"error-rate",     required_argument, NULL, O_ERROR},
-        {"not-found-rate", required_argument, NULL, O_NOTFOUND},
-        {"reset-rate",     required_argument, NULL, O_RESET},
-        {"stall-ms",       required_argument, NULL, O_STALL},
-        {"stall-rate",     required_argument, NULL, O_STALLRATE},
-        {"help",      no_argument,       NULL, O_HELP},
-        {NULL, 0, NULL, 0},
-    };
-    struct server srv = {.nfiles = 194, .seed = 1, .faults = {.stall_rate = 1.0}};
-    const char *dump = NULL;
-    uint64_t v, port = 0;
-    int c, rc = EXIT_USAGE;
-
-    optind = 1;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-        switch (c) {
-        case O_PORT:
-            if (opt_u64("--port", optarg, 0, 65535, &port) != 0)
-                return EXIT_USAGE;
-            break;
-        case O_FILES:
-            if (opt_u64("--files", optarg, 1, SERVE_MAX_FILES, &v) != 0)
-                return EXIT_USAGE;
-            srv.nfiles = (size_t)v;
-            break;
-        case O_SEED:
-            if (opt_u64("--seed", optarg, 0, UINT64_MAX, &srv.seed) != 0)
-                return EXIT_USAGE;
-            break;
-        case O_DELAY:
-            if (opt_u64("--delay-ms", optarg, 0, 600000, &v) != 0)
-                return EXIT_USAGE;
-            srv.delay_ms = (unsigned)v;
-            break;
-        case O_JITTER:
-            if (opt_u64("--jitter-ms", optarg, 0, 600000, &v) != 0)
-                return EXIT_USAGE;
-            srv.jitter_ms = (unsigned)v;
-            break;
-        case O_DUMP:
-            dump = optarg;
-            break;
-        case O_ERROR:
-            if (opt_double("--error-rate", optarg, 0, 1, &srv.faults.error_rate) != 0)
-                return EXIT_USAGE;
-            break;
-        case O_NOTFOUND:
-            if (opt_double("--not-found-rate", optarg, 0, 1, &srv.faults.not_found_rate) != 0)
-                return EXIT_USAGE;
-            break;
-        case O_RESET:
-            if (opt_double("--reset-rate", optarg, 0, 1, &srv.faults.reset_rate) != 0)
-                return EXIT_USAGE;
-            break;
-        case O_STALL:
-            if (opt_u64("--stall-ms", optarg, 0, 600000, &v) != 0)
-                return EXIT_USAGE;
-            srv.faults.stall_ms = (unsigned)v;
-            break;
-        case O_STALLRATE:
-            if (opt_double("--stall-rate", optarg, 0, 1, &srv.faults.stall_rate) != 0)
-                return EXIT_USAGE;
-            break;
-        case 'h':
-        case O_HELP:
-            serve_help(stdout);
-            return 0;
-        default:
-            if (optopt >= O_PORT)
-                return usage_error("serve: option '%s' needs a value", argv[optind - 1]);
-            return usage_error("serve: unknown option '%s' (try --help)", argv[optind - 1]);
-        }
-    }
-    if (optind < argc)
-        return usage_error("serve: unexpected argument '%s'", argv[optind]);
-    if (srv.faults.error_rate + srv.faults.not_found_rate + srv.faults.reset_rate > 1.0)
+    char             err[256];
+    struct opt_scope scope = {serve_options, o, "serve"};
+    if (opt_defaults(serve_options, o, err, sizeof(err)) != 0)
+        return usage_error("%s", err);
+    int rc = cmdline_parse("serve", argc, argv, &scope, 1);
+    if (rc != 0 || o->help)
+        return rc;
+    if (o->error_rate + o->not_found_rate + o->reset_rate > 1.0)
         return usage_error("serve: --error-rate, --not-found-rate and --reset-rate add up to "
                            "more than 1");
-    srv.rng = srv.seed * 0x9e3779b97f4a7c15u + 1; /* xorshift state must not be 0 */
+    if (o->stall_rate > 0 && o->stall_ms == 0)
+        return usage_error("serve: --stall-rate needs --stall-ms (how long to stall)");
+    *srv = (struct server){
+        .nfiles = (size_t)o->files,
+        .seed = o->seed,
+        .delay_ms = (unsigned)o->delay_ms,
+        .jitter_ms = (unsigned)o->jitter_ms,
+        .rng = o->seed * 0x9e3779b97f4a7c15u + 1, /* xorshift state must not be 0 */
+        .faults = {.error_rate = o->error_rate,
+                   .not_found_rate = o->not_found_rate,
+                   .reset_rate = o->reset_rate,
+                   .stall_ms = (unsigned)o->stall_ms,
+                   .stall_rate = o->stall_ms > 0 && o->stall_rate == 0 ? 1.0 : o->stall_rate},
+    };
+    return 0;
+}
 
-    if (make_files(&srv) != 0) {
-        free_files(&srv);
-        return usage_error("serve: out of memory for %zu files", srv.nfiles);
-    }
-    if (dump != NULL) {
-        rc = dump_files(&srv, dump);
-        free_files(&srv);
-        return rc;
-    }
-
-    raise_nofile_limit();
-    struct evconnlistener *lev = NULL;
-    struct event *sigint = NULL, *sigterm = NULL;
+/* The event base, the listener on 127.0.0.1:port, the HTTP server and
+ * the signal events. Returns 0, or EXIT_USAGE with a message. */
+static int serve_listen(struct server *srv, unsigned port, struct event **sigs)
+{
     struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    socklen_t          slen = sizeof(sin);
     sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t slen = sizeof(sin);
 
     /* Delays must be what they say. No cached time: with it, a timer added
      * late in a busy loop iteration is measured from the iteration's start
@@ -521,68 +484,83 @@ int cmd_serve(int argc, char **argv)
     struct event_config *cfg = event_config_new();
     if (cfg != NULL) {
         event_config_set_flag(cfg, EVENT_BASE_FLAG_NO_CACHE_TIME | EVENT_BASE_FLAG_PRECISE_TIMER);
-        srv.base = event_base_new_with_config(cfg);
+        srv->base = event_base_new_with_config(cfg);
         event_config_free(cfg);
     }
-    if (srv.base == NULL || (srv.http = evhttp_new(srv.base)) == NULL) {
-        usage_error("serve: unable to create the event loop");
-        goto fail;
-    }
-    lev = evconnlistener_new_bind(srv.base, NULL, NULL,
-                                  LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
-                                  SERVE_BACKLOG, (struct sockaddr *)&sin, sizeof(sin));
-    if (lev == NULL) {
-        usage_error("serve: unable to listen on 127.0.0.1:%u: %s", (unsigned)port,
-                    strerror(errno));
-        goto fail;
-    }
-    if (evhttp_bind_listener(srv.http, lev) == NULL) {
+    if (srv->base == NULL || (srv->http = evhttp_new(srv->base)) == NULL)
+        return usage_error("serve: unable to create the event loop");
+    struct evconnlistener *lev = evconnlistener_new_bind(
+        srv->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
+        SERVE_BACKLOG, (struct sockaddr *)&sin, sizeof(sin));
+    if (lev == NULL)
+        return usage_error("serve: unable to listen on 127.0.0.1:%u: %s", port, strerror(errno));
+    if (evhttp_bind_listener(srv->http, lev) == NULL) {
         evconnlistener_free(lev);
-        usage_error("serve: unable to bind the HTTP server");
-        goto fail;
+        return usage_error("serve: unable to bind the HTTP server");
     }
     getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin, &slen);
-    if (make_index(&srv, ntohs(sin.sin_port)) != 0) {
-        usage_error("serve: out of memory for the index");
-        goto fail;
-    }
-    evhttp_set_allowed_methods(srv.http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
-    evhttp_set_timeout(srv.http, 120);
-    evhttp_set_gencb(srv.http, on_request, &srv);
-    sigint = evsignal_new(srv.base, SIGINT, on_signal, srv.base);
-    sigterm = evsignal_new(srv.base, SIGTERM, on_signal, srv.base);
-    if (sigint == NULL || sigterm == NULL || evsignal_add(sigint, NULL) != 0 ||
-        evsignal_add(sigterm, NULL) != 0) {
-        usage_error("serve: unable to handle signals");
-        goto fail;
-    }
+    srv->port = ntohs(sin.sin_port);
+    if (make_index(srv, srv->port) != 0)
+        return usage_error("serve: out of memory for the index");
+    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+    evhttp_set_timeout(srv->http, 120);
+    evhttp_set_gencb(srv->http, on_request, srv);
+    sigs[0] = evsignal_new(srv->base, SIGINT, on_signal, srv->base);
+    sigs[1] = evsignal_new(srv->base, SIGTERM, on_signal, srv->base);
+    if (sigs[0] == NULL || sigs[1] == NULL || evsignal_add(sigs[0], NULL) != 0 ||
+        evsignal_add(sigs[1], NULL) != 0)
+        return usage_error("serve: unable to handle signals");
+    return 0;
+}
 
-    printf("listening on http://127.0.0.1:%u\n", ntohs(sin.sin_port));
-    fflush(stdout);
-    event_base_dispatch(srv.base);
-    const uint64_t *fc = srv.faults.counts;
-    fprintf(stderr,
-            "concbench serve: %llu requests (faults: %llu error, %llu not-found, %llu reset, "
-            "%llu stall), stopped\n",
-            (unsigned long long)srv.requests, (unsigned long long)fc[FAULT_ERROR],
-            (unsigned long long)fc[FAULT_NOT_FOUND], (unsigned long long)fc[FAULT_RESET],
-            (unsigned long long)fc[FAULT_STALL]);
-    rc = 0;
-fail:
-    while (srv.pending != NULL) {
-        struct pending *p = srv.pending;
-        srv.pending = p->next;
+static void serve_free(struct server *srv, struct event **sigs)
+{
+    while (srv->pending != NULL) {
+        struct pending *p = srv->pending;
+        srv->pending = p->next;
         event_free(p->timer);
         free(p);
     }
-    if (sigint)
-        event_free(sigint);
-    if (sigterm)
-        event_free(sigterm);
-    if (srv.http)
-        evhttp_free(srv.http); /* frees the bound listener too */
-    if (srv.base)
-        event_base_free(srv.base);
-    free_files(&srv);
+    for (int k = 0; k < 2; k++)
+        if (sigs[k])
+            event_free(sigs[k]);
+    if (srv->http)
+        evhttp_free(srv->http); /* frees the bound listener too */
+    if (srv->base)
+        event_base_free(srv->base);
+    free_files(srv);
+}
+
+int cmd_serve(int argc, char **argv)
+{
+    struct serve_opts o = {0};
+    struct server     srv = {0};
+    struct event     *sigs[2] = {NULL, NULL};
+    int               rc = parse_serve(argc, argv, &o, &srv);
+    if (rc != 0 || o.help)
+        return o.help ? serve_help(stdout), 0 : rc;
+    if (make_files(&srv) != 0) {
+        free_files(&srv);
+        return usage_error("serve: out of memory for %zu files", srv.nfiles);
+    }
+    if (o.dump != NULL) {
+        rc = dump_files(&srv, o.dump);
+        free_files(&srv);
+        return rc;
+    }
+    raise_nofile_limit();
+    if ((rc = serve_listen(&srv, (unsigned)o.port, sigs)) == 0) {
+        printf("listening on http://127.0.0.1:%u\n", srv.port);
+        fflush(stdout);
+        event_base_dispatch(srv.base);
+        const uint64_t *fc = srv.faults.counts;
+        fprintf(stderr,
+                "concbench serve: %llu requests (faults: %llu error, %llu not-found, %llu reset, "
+                "%llu stall), stopped\n",
+                (unsigned long long)srv.requests, (unsigned long long)fc[FAULT_ERROR],
+                (unsigned long long)fc[FAULT_NOT_FOUND], (unsigned long long)fc[FAULT_RESET],
+                (unsigned long long)fc[FAULT_STALL]);
+    }
+    serve_free(&srv, sigs);
     return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * workload_cpu.c: the CPU-bound workload, a sum over chunks of an array.
+ * cpu.c: the CPU-bound workload, a sum over chunks of an array.
  *
  * The array is materialised (a[i] = i + 1) before any strategy runs, so the
  * timed region only reads and computes; a forked pool shares it copy-on-
@@ -27,8 +27,9 @@
  *           exactly like `total += x` in a Python thread. (The load and the
  *           store are relaxed atomics, so the lost updates are the only
  *           misbehaviour: no undefined behaviour, nothing for TSan.)
- * The shared modes only mean something where workers share memory; the
- * runner refuses them for strategies that do not.
+ * The shared modes only mean something where workers share memory: they
+ * declare that need (cpu_needs), and the runner refuses strategies that
+ * lack it.
  *
  * The kernels call exec_checkpoint() every EXEC_CHECK_EVERY elements, so a
  * strategy that emulates an interpreter lock can switch threads there.
@@ -50,7 +51,16 @@
 
 enum kernel { KERNEL_SUM, KERNEL_HEAVY };
 enum sync { SYNC_LOCAL, SYNC_ATOMIC, SYNC_MUTEX, SYNC_NONE };
-static const char *const sync_names[] = {"local", "atomic", "mutex", "none"};
+static const char *const kernel_names[] = {"sum", "heavy", NULL};
+static const char *const sync_names[] = {"local", "atomic", "mutex", "none", NULL};
+
+struct cpu_opts {
+    unsigned kernel; /* enum kernel */
+    uint64_t n;
+    uint64_t chunk;
+    uint64_t work;
+    unsigned sync; /* enum sync */
+};
 
 struct cpu_ctx {
     uint64_t        *a;
@@ -65,18 +75,15 @@ struct cpu_ctx {
     pthread_mutex_t  total_lock;
 };
 
-/* The default size makes one sequential heavy run take about a second on
- * a 2-core 3 GHz machine. */
-#define CPU_DEFAULT_N     (1u << 24)
-#define CPU_DEFAULT_CHUNK (1u << 16)
-#define CPU_DEFAULT_WORK  100u
-#define CPU_MAX_N         (1ull << 32) /* 32 GiB of int64: beyond any machine here */
+#define CPU_MAX_N (1ull << 32) /* 32 GiB of int64: beyond any machine here */
 
 /* The array in 2 MiB-aligned memory, advised to use transparent huge
  * pages where the kernel offers them. Every strategy reads the same array,
  * so this changes no comparison except the one it is for: forking a pool
  * then shares a few hundred huge-page entries instead of tens of thousands
  * of 4 KiB ones, and the children do not fault each page in again. */
+static const struct task_ops cpu_ops;
+
 static uint64_t *array_alloc(uint64_t n)
 {
     const size_t huge = 2u << 20;
@@ -88,62 +95,36 @@ static uint64_t *array_alloc(uint64_t n)
     return p;
 }
 
-static int cpu_setup(const struct wl_options *o, void **out, char *err, size_t errsz)
+static int cpu_setup(const void *opts, struct tasks *t, char *err, size_t errsz)
 {
-    struct cpu_ctx *c = calloc(1, sizeof(*c));
+    const struct cpu_opts *o = opts;
+    struct cpu_ctx        *c = calloc(1, sizeof(*c));
     if (c == NULL)
-        return errf(err, errsz, "out of memory"), -ENOMEM;
-    c->n      = o->n ? o->n : CPU_DEFAULT_N;
-    c->chunk  = o->chunk ? o->chunk : CPU_DEFAULT_CHUNK;
-    c->work   = o->work ? o->work : CPU_DEFAULT_WORK;
-    c->kernel = KERNEL_HEAVY;
-    if (o->kernel != NULL && strcmp(o->kernel, "sum") == 0)
-        c->kernel = KERNEL_SUM;
-    else if (o->kernel != NULL && strcmp(o->kernel, "heavy") != 0) {
-        free(c);
-        return errf(err, errsz, "unknown kernel '%s' (sum or heavy)", o->kernel);
-    }
-    c->sync = SYNC_LOCAL;
-    for (int m = 0; o->sync != NULL && m < 4; m++)
-        if (strcmp(o->sync, sync_names[m]) == 0)
-            c->sync = (enum sync)m;
-    if (o->sync != NULL && strcmp(o->sync, sync_names[c->sync]) != 0) {
-        free(c);
-        return errf(err, errsz, "unknown sync mode '%s' (local, atomic, mutex or none)", o->sync);
-    }
-    pthread_mutex_init(&c->total_lock, NULL);
-    if (c->n > CPU_MAX_N) {
-        free(c);
-        return errf(err, errsz, "--n %llu is more than the %llu elements allowed",
-                    (unsigned long long)o->n, CPU_MAX_N);
-    }
-    if (c->chunk > c->n)
-        c->chunk = c->n;
+        return errc(-ENOMEM, err, errsz, "out of memory");
+    c->n = o->n;
+    c->chunk = o->chunk < o->n ? o->chunk : o->n;
+    c->work = o->work;
+    c->kernel = (enum kernel)o->kernel;
+    c->sync = (enum sync)o->sync;
     c->a = array_alloc(c->n);
     if (c->a == NULL) {
-        errf(err, errsz, "unable to allocate %llu MiB for --n %llu",
-             (unsigned long long)((c->n * 8) >> 20), (unsigned long long)c->n);
         free(c);
-        return -ENOMEM;
+        return errc(-ENOMEM, err, errsz, "unable to allocate %llu MiB for --n %llu",
+                    (unsigned long long)((o->n * 8) >> 20), (unsigned long long)o->n);
     }
+    pthread_mutex_init(&c->total_lock, NULL);
     for (uint64_t i = 0; i < c->n; i++)
         c->a[i] = i + 1;
-    *out = c;
+    *t = (struct tasks){.ops = &cpu_ops, .ctx = c, .n = (size_t)((c->n + c->chunk - 1) / c->chunk)};
     return 0;
 }
 
-static void cpu_teardown(void *ctx)
+static void cpu_teardown(struct tasks *t)
 {
-    struct cpu_ctx *c = ctx;
+    struct cpu_ctx *c = t->ctx;
     pthread_mutex_destroy(&c->total_lock);
     free(c->a);
     free(c);
-}
-
-static size_t cpu_count(void *ctx)
-{
-    struct cpu_ctx *c = ctx;
-    return (size_t)((c->n + c->chunk - 1) / c->chunk);
 }
 
 /* The private-sum kernels: plain loops the compiler may vectorise. */
@@ -208,9 +189,10 @@ static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
         exec_checkpoint();
     }
     r->value = s;
-    r->latency_ns = clock_ns() - t0;
+    r->start_ns = t0;
+    r->end_ns = clock_ns();
     r->bytes = len * sizeof(uint64_t);
-    r->err = FETCH_OK;
+    r->err = TASK_OK;
     r->done = 1;
 }
 
@@ -231,36 +213,35 @@ static uint64_t cpu_expected(const struct cpu_ctx *c)
     return ak * s + c->n * ck;
 }
 
-static void cpu_report(void *ctx, const struct task_result *r, size_t n, struct run_report *rep,
-                       cJSON *json)
+static void cpu_report(const struct tasks *t, const struct task_result *r,
+                       const struct run_info *ri, struct run_report *rep, cJSON *fields)
 {
-    struct cpu_ctx *c = ctx;
-    uint64_t sum = 0;
+    struct cpu_ctx *c = t->ctx;
+    uint64_t        sum = 0;
     if (c->sync == SYNC_LOCAL)
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < t->n; i++)
             sum += r[i].value;
     else
         sum = atomic_load(&c->total);
     uint64_t expected = cpu_expected(c);
+    rep->wrong = rep->failed == 0 && sum != expected;
     rep->verified = rep->failed == 0 && sum == expected;
+    /* The race is meant to lose updates: two workers at once on a shared
+     * total with nothing making load-add-store one step. */
+    rep->expected_fail = c->sync == SYNC_NONE && ri->workers >= 2 &&
+                         (ri->strategy_caps & CAP_PARALLEL);
 
     char sum_s[24], exp_s[24];
     snprintf(sum_s, sizeof(sum_s), "%llu", (unsigned long long)sum);
     snprintf(exp_s, sizeof(exp_s), "%llu", (unsigned long long)expected);
-    /* As strings too: a JSON number (double) cannot hold every uint64. */
-    cJSON_AddStringToObject(json, "sum", sum_s);
-    cJSON_AddStringToObject(json, "expected", exp_s);
-    cJSON_AddStringToObject(json, "kernel", c->kernel == KERNEL_SUM ? "sum" : "heavy");
-    cJSON_AddNumberToObject(json, "n", (double)c->n);
-    cJSON_AddNumberToObject(json, "chunk", (double)c->chunk);
-    cJSON_AddNumberToObject(json, "work", c->kernel == KERNEL_HEAVY ? (double)c->work : 0);
-    cJSON_AddStringToObject(json, "sync", sync_names[c->sync]);
+    /* As strings: a JSON number (double) cannot hold every uint64. */
+    cJSON_AddStringToObject(fields, "sum", sum_s);
+    cJSON_AddStringToObject(fields, "expected", exp_s);
     int n_ = snprintf(rep->detail, sizeof(rep->detail),
                       "%s kernel, n=%llu in %zu chunks, sync %s: sum %s, expected %s: %s",
-                      c->kernel == KERNEL_SUM ? "sum" : "heavy", (unsigned long long)c->n, n,
-                      sync_names[c->sync], sum_s, exp_s, rep->verified ? "verified" : "WRONG");
-    if (!rep->verified && rep->failed == 0 && c->sync == SYNC_NONE && n_ > 0 &&
-        (size_t)n_ < sizeof(rep->detail)) {
+                      kernel_names[c->kernel], (unsigned long long)c->n, t->n, sync_names[c->sync],
+                      sum_s, exp_s, rep->verified ? "verified" : "WRONG");
+    if (rep->wrong && c->sync == SYNC_NONE && n_ > 0 && (size_t)n_ < sizeof(rep->detail)) {
         char off[48] = "";
         if (c->kernel == KERNEL_SUM) /* the lost values themselves */
             snprintf(off, sizeof(off), ", short by %llu", (unsigned long long)(expected - sum));
@@ -271,12 +252,88 @@ static void cpu_report(void *ctx, const struct task_result *r, size_t n, struct 
     }
 }
 
-const struct workload workload_cpu = {
-    .name     = "cpu",
-    .summary  = "sum of a materialised int64 array in chunks (kernel sum or heavy, --sync mode)",
-    .setup    = cpu_setup,
-    .teardown = cpu_teardown,
-    .count    = cpu_count,
-    .run      = cpu_run,
-    .report   = cpu_report,
+/* The shared-total modes need workers that share memory. */
+static const char *cpu_needs(const void *opts, unsigned *caps, char *buf, size_t bufsz)
+{
+    const struct cpu_opts *o = opts;
+    *caps = o->sync == SYNC_LOCAL ? 0 : CAP_SHARED_MEMORY;
+    snprintf(buf, bufsz, "--sync %s", sync_names[o->sync]);
+    return buf;
+}
+
+static const struct task_ops cpu_ops = {
+    .run = cpu_run,
+};
+
+static const struct opt cpu_options[] = {
+    {.name    = "kernel",
+     .type    = OPT_CHOICE,
+     .offset  = offsetof(struct cpu_opts, kernel),
+     .choices = kernel_names,
+     .def     = "heavy",
+     .metavar = "KERNEL",
+     .help    = "memory-bound sum, or compute-bound LCG rounds per element"},
+    {.name    = "n",
+     .type    = OPT_UINT,
+     .offset  = offsetof(struct cpu_opts, n),
+     .def     = "16777216",
+     .help    = "array elements (8 bytes each)",
+     .min     = 1,
+     .max     = CPU_MAX_N},
+    {.name    = "chunk",
+     .type    = OPT_UINT,
+     .offset  = offsetof(struct cpu_opts, chunk),
+     .def     = "65536",
+     .help    = "elements per task",
+     .min     = 1,
+     .max     = CPU_MAX_N},
+    {.name    = "work",
+     .type    = OPT_UINT,
+     .offset  = offsetof(struct cpu_opts, work),
+     .def     = "100",
+     .metavar = "K",
+     .help    = "LCG rounds per element for the heavy kernel",
+     .min     = 1,
+     .max     = 1000000},
+    {.name    = "sync",
+     .type    = OPT_CHOICE,
+     .offset  = offsetof(struct cpu_opts, sync),
+     .choices = sync_names,
+     .def     = "local",
+     .help    = "how results are added up: per-task sums merged after the run, or one shared "
+                "total with an atomic add, a mutex, or nothing (the race: loses updates)"},
+    OPT_END,
+};
+
+static const struct bench_series cpu_series[] = {
+    {.id = "sum", .title = "sum kernel (memory-bound)",
+     .args = "--kernel sum --n 33554432", .quick_args = "--kernel sum --n 4194304",
+     .workers = "cores", .quick_workers = "1 2", .chart = "speedup"},
+    {.id = "heavy", .title = "heavy kernel (compute-bound)",
+     .args = "--kernel heavy --n 16777216 --work 140",
+     .quick_args = "--kernel heavy --n 2097152 --work 100",
+     .workers = "cores", .quick_workers = "1 2", .chart = "speedup"},
+    {.id = "sync", .title = "a shared total: --sync modes (threads, sum kernel)",
+     .args = "--kernel sum --n 8388608", .workers = "cores", .quick_workers = "1 2",
+     .chart = "modes", .vary = "sync", .only = "threads"},
+    {.id = NULL},
+};
+
+static const char *const cpu_errors[] = {NULL};
+
+WORKLOAD(cpu) = {
+    .name        = "cpu",
+    .summary     = "sum of a materialised int64 array in chunks (kernel sum or heavy, --sync mode)",
+    .caps        = WORKLOAD_CPU,
+    .order       = 20,
+    .color       = "#0072b2",
+    .test_args   = "--kernel heavy --n 300000 --chunk 7000 --work 5",
+    .options     = cpu_options,
+    .opts_size   = sizeof(struct cpu_opts),
+    .error_kinds = cpu_errors,
+    .series      = cpu_series,
+    .needs       = cpu_needs,
+    .setup       = cpu_setup,
+    .teardown    = cpu_teardown,
+    .report      = cpu_report,
 };

@@ -1,0 +1,122 @@
+/*
+ * workload.c: what workload.h declares besides the workloads: the
+ * registry, read from the linker section WORKLOAD() fills, the names of
+ * task error kinds, and the latency summary every workload may report.
+ */
+#include "workload.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct workload_entry __start_cb_workloads[] __attribute__((weak));
+extern const struct workload_entry __stop_cb_workloads[] __attribute__((weak));
+
+const char *const workload_cap_names[] = {"fetches", "cpu", "io", NULL};
+
+const struct workload_entry *workload_entries(size_t *n)
+{
+    *n = (size_t)(__stop_cb_workloads - __start_cb_workloads);
+    return __start_cb_workloads;
+}
+
+static const struct workload **sorted;
+static size_t                  nsorted;
+static pthread_once_t          sort_once = PTHREAD_ONCE_INIT;
+
+static int by_order(const void *a, const void *b)
+{
+    const struct workload *x = *(const struct workload *const *)a;
+    const struct workload *y = *(const struct workload *const *)b;
+    if (x->order != y->order)
+        return x->order < y->order ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+static void sort_entries(void)
+{
+    size_t                       n;
+    const struct workload_entry *e = workload_entries(&n);
+    sorted = calloc(n + 1, sizeof(*sorted));
+    if (sorted == NULL)
+        abort(); /* a few pointers at start-up */
+    for (size_t k = 0; k < n; k++)
+        sorted[k] = e[k].workload;
+    qsort(sorted, n, sizeof(*sorted), by_order);
+    nsorted = n;
+}
+
+const struct workload *const *workload_list(size_t *n)
+{
+    pthread_once(&sort_once, sort_entries);
+    *n = nsorted;
+    return sorted;
+}
+
+const struct workload *workload_find(const char *name)
+{
+    size_t                        n;
+    const struct workload *const *all = workload_list(&n);
+    for (size_t k = 0; k < n; k++)
+        if (strcmp(all[k]->name, name) == 0)
+            return all[k];
+    return NULL;
+}
+
+uint32_t workload_err_count(const struct workload *wl)
+{
+    size_t k = 0;
+    while (wl->error_kinds != NULL && wl->error_kinds[k] != NULL)
+        k++;
+    return TASK_KIND_FIRST + (uint32_t)k;
+}
+
+const char *workload_err_name(const struct workload *wl, uint32_t err)
+{
+    if (err == TASK_OK)
+        return "ok";
+    if (err == TASK_INTERRUPTED)
+        return "interrupted";
+    if (err == TASK_LOST)
+        return "lost";
+    if (err < workload_err_count(wl))
+        return wl->error_kinds[err - TASK_KIND_FIRST];
+    return "lost"; /* a kind the workload never declared: a bug, counted somewhere */
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Nearest-rank percentile of sorted v[0..n). */
+static uint64_t percentile(const uint64_t *v, size_t n, double p)
+{
+    size_t rank = (size_t)(p / 100.0 * (double)n + 0.999999);
+    if (rank < 1)
+        rank = 1;
+    if (rank > n)
+        rank = n;
+    return v[rank - 1];
+}
+
+void workload_latency_json(const struct task_result *r, size_t n, cJSON *fields)
+{
+    uint64_t *v = malloc((n ? n : 1) * sizeof(*v));
+    size_t    m = 0;
+    if (v == NULL)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (r[i].done && r[i].end_ns >= r[i].start_ns && r[i].start_ns != 0)
+            v[m++] = r[i].end_ns - r[i].start_ns;
+    cJSON *lat = cJSON_AddObjectToObject(fields, "latency_ms");
+    if (m > 0 && lat != NULL) {
+        qsort(v, m, sizeof(*v), cmp_u64);
+        cJSON_AddNumberToObject(lat, "p50", (double)percentile(v, m, 50) / 1e6);
+        cJSON_AddNumberToObject(lat, "p95", (double)percentile(v, m, 95) / 1e6);
+        cJSON_AddNumberToObject(lat, "p99", (double)percentile(v, m, 99) / 1e6);
+        cJSON_AddNumberToObject(lat, "max", (double)v[m - 1] / 1e6);
+    }
+    free(v);
+}

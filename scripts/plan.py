@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""plan.py PLUGINS_JSON: the make-bench matrix, from the binary's own registry.
+
+Reads `concbench list --json` (saved as PLUGINS_JSON) and the knobs in the
+environment, and prints the plan as tab-separated lines, one per point:
+
+    key  workload  series  strategy  vary  value  workers  args  fetches
+
+("-" stands for none: bash's read would merge empty fields.)
+
+Every workload brings its bench series (options, worker counts, chart);
+every strategy runs every series unless the series names one strategy
+(`only`). A strategy limited to one worker (the baseline) runs once per
+series, at 1. A series that varies an option (`vary`, e.g. --sync) has one
+point per choice. Nothing here names a strategy or a workload.
+
+Knobs: QUICK=1 (the series' quick options and worker counts), STRATEGIES
+and WORKLOADS (space-separated names to keep), WORKERS (worker counts for
+every series), <WORKLOAD>_WORKERS (for one workload, e.g. IO_WORKERS),
+CORES (for "cores" worker lists; default: the machine's).
+
+Exit status 2 with a message when a knob names nothing that exists.
+Standard library only.
+"""
+
+import json
+import os
+import sys
+
+
+def die(msg):
+    print(f"plan: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def words(name):
+    v = os.environ.get(name, "").split()
+    return v or None
+
+
+def worker_counts(spec, cores):
+    if spec == "cores":
+        return list(range(1, 2 * cores + 1))
+    try:
+        counts = [int(w) for w in spec.split()]
+    except ValueError:
+        die(f"worker counts must be whole numbers, not '{spec}'")
+    if not counts or any(w < 1 for w in counts):
+        die(f"worker counts must be positive, not '{spec}'")
+    return counts
+
+
+def pick(kind, all_names, wanted):
+    if wanted is None:
+        return all_names
+    unknown = [w for w in wanted if w not in all_names]
+    if unknown:
+        die(f"unknown {kind} {', '.join(unknown)} (known: {', '.join(all_names)})")
+    return [n for n in all_names if n in wanted]
+
+
+def plan(plugins, env_quick):
+    cores = int(os.environ.get("CORES") or plugins.get("cores") or os.cpu_count() or 1)
+    strategies = {s["name"]: s for s in plugins["strategies"]}
+    s_names = pick("strategy", list(strategies), words("STRATEGIES"))
+    w_names = pick("workload", [w["name"] for w in plugins["workloads"]], words("WORKLOADS"))
+    rows = []
+    for wl in plugins["workloads"]:
+        if wl["name"] not in w_names:
+            continue
+        fetches = "fetches" in wl["caps"]
+        for se in wl["series"]:
+            args = se["quick_args"] if env_quick else se["args"]
+            spec = os.environ.get(f"{wl['name'].upper()}_WORKERS") or os.environ.get("WORKERS") \
+                or (se["quick_workers"] if env_quick else se["workers"])
+            counts = worker_counts(spec, cores)
+            values = [None]
+            if se["vary"]:
+                opt = next(o for o in wl["options"] if o["name"] == se["vary"])
+                values = opt["choices"]
+            for st in s_names:
+                if se["only"] and st != se["only"]:
+                    continue
+                one = strategies[st]["max_workers"] == 1
+                for value in values:
+                    for w in ([min(counts)] if one else counts):
+                        if one:
+                            w = 1
+                        key = "-".join([wl["name"], se["id"], st] + ([value] if value else [])
+                                       + [f"w{w}"])
+                        point_args = args + (f" --{se['vary']} {value}" if value else "")
+                        rows.append([key, wl["name"], se["id"], st, se["vary"] or "-",
+                                     value or "-", str(w), point_args.strip() or "-",
+                                     "fetches" if fetches else "-"])
+    if not rows:
+        die("the chosen strategies and workloads make no point to run")
+    return rows
+
+
+def main():
+    if len(sys.argv) != 2:
+        die("usage: plan.py PLUGINS_JSON")
+    with open(sys.argv[1]) as f:
+        plugins = json.load(f)
+    for row in plan(plugins, os.environ.get("QUICK") == "1"):
+        print("\t".join(row))
+
+
+if __name__ == "__main__":
+    main()

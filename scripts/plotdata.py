@@ -1,0 +1,306 @@
+#!/usr/bin/env python3
+"""plotdata.py RUN_DIR: the data and the list of charts, for gnuplot.
+
+Reads RUN_DIR/results.json (points, machine, the registry it ran with) and
+writes RUN_DIR/plot/: one small data file per line or bar panel, one
+include per chart (gnuplot arrays: each entry's file, name, colour, marker
+and dash; each panel's kind, title and extra lines), plot.inc (what every
+chart shares) and charts.txt (one line per chart: script and name), which
+scripts/plot.sh draws.
+
+Every strategy that ran appears on every chart of its series, in display
+order, with the colour its plug-in asks for (a colour two strategies ask
+for goes to the first; the next gets one of the palette's spare colours),
+a marker and a dash of its own. Axes size themselves to what ran.
+
+Chart kinds come from the workloads' series: latency (wall time against
+workers, log axes, the latency bound and the baseline as lines), speedup
+(speedup against workers, the ideal as a line; one panel per series of a
+workload), modes (one strategy, one line per value of the varied option),
+bars (median per strategy at one worker count). Besides: bars.png (every
+series side by side), cost.png (CPU time and peak RSS per series) and
+gil.png (each strategy with the gil capability beside its peer).
+Standard library only.
+"""
+
+import json
+import os
+import sys
+
+# Okabe-Ito, colour-blind safe, then darker spares.
+SPARE_COLORS = ["#56b4e9", "#f0e442", "#000000", "#882255", "#44aa99", "#999933", "#aa4499",
+                "#332288", "#117733", "#661100"]
+POINT_TYPES = [7, 5, 9, 11, 13, 15, 4, 6, 8, 10, 12, 14]
+DASH_TYPES = [1, 2, 4, 5, 3]
+
+
+def gp_str(s):
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def gp_array(name, values, string=True):
+    empty = gp_str("") if string else "0"
+    vals = ", ".join(gp_str(v) if string else str(v) for v in values) or empty
+    return f"array {name}[{max(len(values), 1)}] = [{vals}]"
+
+
+class Styles:
+    """Colour, marker and dash per strategy (and per varied value)."""
+
+    def __init__(self, plugins):
+        self.order = {s["name"]: k for k, s in enumerate(plugins["strategies"])}
+        self.color, used, spare = {}, set(), list(SPARE_COLORS)
+        for s in plugins["strategies"]:
+            c = (s.get("color") or "").lower()
+            if not c or c in used:
+                c = next((x for x in spare if x not in used), "#777777")
+            used.add(c)
+            self.color[s["name"]] = c
+        self.spare = [x for x in SPARE_COLORS if x not in used] + ["#777777"]
+
+    def of(self, strategy, value_index=None):
+        k = self.order.get(strategy, len(self.order))
+        if value_index is not None:  # one strategy, several values: style by value
+            return (self.spare[value_index % len(self.spare)] if value_index else
+                    self.color.get(strategy, "#777777"),
+                    POINT_TYPES[value_index % len(POINT_TYPES)],
+                    DASH_TYPES[value_index % len(DASH_TYPES)])
+        return (self.color.get(strategy, "#777777"), POINT_TYPES[k % len(POINT_TYPES)],
+                DASH_TYPES[k % len(DASH_TYPES)])
+
+
+class Chart:
+    """Panels of entries, written as one include and its data files."""
+
+    def __init__(self, name, script, title):
+        self.name, self.script, self.title = name, script, title
+        self.panels, self.entries = [], []
+
+    def panel(self, kind, title, xlabel, ylabel, extra="", base=None, base_name=""):
+        self.panels.append({"kind": kind, "title": title, "xlabel": xlabel, "ylabel": ylabel,
+                            "extra": extra, "base": base, "base_name": base_name,
+                            "first": len(self.entries) + 1})
+
+    def entry(self, name, style, rows):
+        self.entries.append({"name": name, "style": style, "rows": rows})
+
+    def write(self, plot_dir):
+        files = []
+        for k, e in enumerate(self.entries):
+            fname = f"{self.name}-e{k + 1}.dat"
+            with open(os.path.join(plot_dir, fname), "w") as f:
+                for row in e["rows"]:
+                    f.write(" ".join(str(v) for v in row) + "\n")
+            files.append(fname)
+        last = [p2["first"] - 1 for p2 in self.panels[1:]] + [len(self.entries)]
+        lines = [f"chart_title = {gp_str(self.title)}",
+                 gp_array("efile", files), gp_array("ename", [e["name"] for e in self.entries]),
+                 gp_array("ecolor", [e["style"][0] for e in self.entries]),
+                 gp_array("ept", [e["style"][1] for e in self.entries], False),
+                 gp_array("edt", [e["style"][2] for e in self.entries], False),
+                 gp_array("pkind", [p["kind"] for p in self.panels]),
+                 gp_array("ptitle", [p["title"] for p in self.panels]),
+                 gp_array("pxlabel", [p["xlabel"] for p in self.panels]),
+                 gp_array("pylabel", [p["ylabel"] for p in self.panels]),
+                 gp_array("pextra", [p["extra"] for p in self.panels]),
+                 gp_array("pbase", [p["base"] if p["base"] is not None else -1
+                                    for p in self.panels], False),
+                 gp_array("pbasename", [p["base_name"] for p in self.panels]),
+                 gp_array("pfirst", [p["first"] for p in self.panels], False),
+                 gp_array("plast", last, False)]
+        with open(os.path.join(plot_dir, f"{self.name}.inc"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+
+def med(p):
+    return p["inproc"]["median"] if p.get("inproc") else None
+
+
+def label(p):
+    return p["strategy"] + (f" {p['vary']}={p['value']}" if p["vary"] != "-" else "")
+
+
+class Plotter:
+    def __init__(self, doc, plot_dir):
+        self.doc, self.dir = doc, plot_dir
+        self.machine = doc["machine"]
+        self.plugins = doc["plugins"]
+        self.points = [p for p in doc["results"] if p.get("inproc")]
+        self.styles = Styles(self.plugins)
+        self.caps = {s["name"]: s["caps"] for s in self.plugins["strategies"]}
+        self.charts = []
+        os.makedirs(plot_dir, exist_ok=True)
+
+    def series_list(self):
+        out = []
+        for wl in self.plugins["workloads"]:
+            for se in wl["series"]:
+                pts = [p for p in self.points if (p["workload"], p["series"]) == (wl["name"], se["id"])]
+                if pts:
+                    out.append((wl, se, pts))
+        return out
+
+    def is_base(self, strategy):
+        return "baseline" in self.caps.get(strategy, [])
+
+    def by_strategy(self, pts):
+        names = []
+        for p in pts:
+            key = (p["strategy"], p["value"])
+            if key not in names:
+                names.append(key)
+        return [(s, v, sorted([p for p in pts if (p["strategy"], p["value"]) == (s, v)],
+                              key=lambda p: p["workers"])) for s, v in names]
+
+    def chart_name(self, wl, se):
+        ids = [s["id"] for w in self.plugins["workloads"] for s in w["series"]]
+        return se["id"] if ids.count(se["id"]) == 1 else f"{wl['name']}-{se['id']}"
+
+    # ---- line panels --------------------------------------------------
+    def latency_panel(self, chart, wl, se, pts, only=None):
+        base = [p for p in pts if self.is_base(p["strategy"])]
+        bound = sorted({(p["workers"], p["bound_s"]) for p in pts
+                        if p.get("bound_s") and not self.is_base(p["strategy"])})
+        extra = ""
+        if bound:
+            extra = f"{chart.name}-bound{len(chart.panels)}.dat"
+            with open(os.path.join(self.dir, extra), "w") as f:
+                f.writelines(f"{w} {b}\n" for w, b in bound)
+        chart.panel("latency", f"{wl['name']}: {se['title']}",
+                    "workers (threads, processes, or transfers in flight)",
+                    f"wall time, s (in-process median; bars: min-max)", extra,
+                    med(base[0]) if base else None, f"{base[0]['strategy']}" if base else "")
+        for s, v, rows in self.by_strategy(pts):
+            if self.is_base(s) or (only and s not in only):
+                continue
+            chart.entry(s, self.styles.of(s),
+                        [(p["workers"], med(p), p["inproc"]["min"], p["inproc"]["max"]) for p in rows])
+
+    def speedup_panel(self, chart, wl, se, pts, only=None):
+        chart.panel("speedup", f"{wl['name']}: {se['title']}", "workers",
+                    "speedup over the baseline (bars: min-max)", "", None, "")
+        for s, v, rows in self.by_strategy(pts):
+            if self.is_base(s) or (only and s not in only):
+                continue
+            rows = [p for p in rows if "speedup" in p]
+            if rows:
+                b = rows[0]["speedup"] * med(rows[0])
+                chart.entry(s, self.styles.of(s),
+                            [(p["workers"], p["speedup"], b / p["inproc"]["max"],
+                              b / p["inproc"]["min"]) for p in rows])
+
+    def modes_panel(self, chart, wl, se, pts):
+        wrong = [(p["workers"], med(p)) for p in pts if p.get("wrong_runs")]
+        extra = ""
+        if wrong:
+            extra = f"{chart.name}-wrong.dat"
+            with open(os.path.join(self.dir, extra), "w") as f:
+                f.writelines(f"{w} {m}\n" for w, m in wrong)
+        chart.panel("modes", f"{wl['name']}: {se['title']}", "workers",
+                    "wall time, s (in-process median, log)", extra, None, "")
+        for k, (s, v, rows) in enumerate(self.by_strategy(pts)):
+            chart.entry(f"{s} --{se['vary']} {v}", self.styles.of(s, k),
+                        [(p["workers"], med(p), p["inproc"]["min"], p["inproc"]["max"]) for p in rows])
+
+    # ---- bar panels ---------------------------------------------------
+    def bar_workers(self, pts, most=None):
+        have = sorted({p["workers"] for p in pts if not self.is_base(p["strategy"])})
+        if most is None:
+            return have[-1] if have else 1
+        fit = [w for w in have if w <= most]
+        return fit[-1] if fit else (have[0] if have else 1)
+
+    def bar_panel(self, chart, title, ylabel, pts, workers, value):
+        rows = []
+        for s, v, group in self.by_strategy(pts):
+            at = [p for p in group if p["workers"] == workers or self.is_base(s)]
+            if at and value(at[0]) is not None:
+                p = at[0]
+                lo, hi = (p["inproc"]["min"], p["inproc"]["max"]) if value is med else (value(p),) * 2
+                rows.append((label(p), value(p), lo, hi, int(self.styles.of(s)[0][1:], 16)))
+        chart.panel("bars", title, "", ylabel, "", None, "")
+        chart.entry("bars", ("#000000", 0, 0),
+                    [(k, v, lo, hi, c, json.dumps(n)) for k, (n, v, lo, hi, c) in enumerate(rows)])
+
+    # ---- the charts -----------------------------------------------------
+    def make(self):
+        speedup_by_wl = {}
+        for wl, se, pts in self.series_list():
+            kind = se["chart"]
+            if kind == "speedup":
+                speedup_by_wl.setdefault(wl["name"], []).append((wl, se, pts))
+                continue
+            c = Chart(self.chart_name(wl, se), "lines" if kind != "bars" else "bars",
+                      f"{wl['name']}: {se['title']}")
+            if kind == "latency":
+                self.latency_panel(c, wl, se, pts)
+            elif kind == "modes":
+                self.modes_panel(c, wl, se, pts)
+            else:
+                w = self.bar_workers(pts)
+                self.bar_panel(c, f"{se['title']}: median at {w} workers", "wall time, s", pts, w, med)
+            self.charts.append(c)
+        for name, group in speedup_by_wl.items():
+            c = Chart(name, "lines", f"{name}: speedup over the baseline")
+            for wl, se, pts in group:
+                self.speedup_panel(c, wl, se, pts)
+            self.charts.append(c)
+        self.overview_charts()
+        self.gil_chart()
+
+    def overview_charts(self):
+        bars = Chart("bars", "bars", "Median wall time per strategy, one worker count per series")
+        cost = Chart("cost", "bars", "What each run costs: CPU time (user + sys, children "
+                     "included) and peak RSS, per series")
+        for wl, se, pts in self.series_list():
+            w = self.bar_workers(pts, self.machine["parameters"]["bar_workers"])
+            t = f"{wl['name']} / {se['id']} at {w} workers"
+            self.bar_panel(bars, t, "wall time, s", pts, w, med)
+            self.bar_panel(cost, f"{t}: CPU time", "user + sys, s", pts, w,
+                           lambda p: (p["user_s"] + p["sys_s"]) if p.get("user_s") is not None else None)
+            self.bar_panel(cost, f"{t}: peak RSS", "MiB", pts, w,
+                           lambda p: p["max_rss_kb"] / 1024 if p.get("max_rss_kb") else None)
+        self.charts += [bars, cost]
+
+    def gil_chart(self):
+        gils = [s["name"] for s in self.plugins["strategies"]
+                if "gil" in s["caps"] and s.get("peer")]
+        c = Chart("gil", "lines", "Threads with and without a global interpreter lock")
+        for g in gils:
+            peer = next(s["peer"] for s in self.plugins["strategies"] if s["name"] == g)
+            for wl, se, pts in self.series_list():
+                ran = {p["strategy"] for p in pts}
+                if g not in ran or peer not in ran:
+                    continue
+                if se["chart"] == "speedup":
+                    self.speedup_panel(c, wl, se, pts, only={g, peer})
+                elif se["chart"] == "latency":
+                    self.latency_panel(c, wl, se, pts, only={g, peer})
+        if c.panels:
+            self.charts.append(c)
+
+    def write(self):
+        m, prm = self.machine, self.machine["parameters"]
+        machine_line = (f"{m['cpu_model']}, {m['cores']} cores, {m['kernel']}, {m['compiler']}, "
+                        f"libcurl {m['libcurl']}, {m['date'][:10]}")
+        with open(os.path.join(self.dir, "plot.inc"), "w") as f:
+            f.write(f"machine = {gp_str(machine_line)}\nruns = {prm['runs']}\n"
+                    f"cores = {m['cores']}\nquick = {1 if prm.get('quick') else 0}\n")
+        with open(os.path.join(self.dir, "charts.txt"), "w") as f:
+            for c in self.charts:
+                c.write(self.dir)
+                f.write(f"{c.script} {c.name}\n")
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: plotdata.py RUN_DIR")
+    with open(os.path.join(sys.argv[1], "results.json")) as f:
+        doc = json.load(f)
+    p = Plotter(doc, os.path.join(sys.argv[1], "plot"))
+    p.make()
+    p.write()
+
+
+if __name__ == "__main__":
+    main()
