@@ -17,7 +17,7 @@ PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test test-asan test-tsan bench fuzz clean
+.PHONY: all deps build test test-asan test-tsan bench fuzz readme clean
 
 all: build
 
@@ -48,6 +48,11 @@ test-tsan: deps
 
 bench: build
 	scripts/bench.sh
+
+# README's plug-in tables, regenerated from the binary's own registry.
+readme: build
+	$(BUILD)/concbench list --json > $(BUILD)/plugins.json
+	python3 scripts/plugins_md.py $(BUILD)/plugins.json README.md
 
 # libFuzzer targets (clang, ASan+UBSan), each run FUZZ_SECONDS; crashes are
 # saved to fuzz/regressions/ and replayed by `make test` from then on.

@@ -69,38 +69,67 @@ const char *cmdline_peek(int argc, char **argv, const char *name)
     return NULL;
 }
 
-/* Whose option is name, among every plug-in? Writes "workload cpu" into
- * buf, or returns NULL. */
+/* Append the names of the plug-ins whose table has name to buf ("cpu,
+ * mixed"); returns how many there were. */
+static size_t owners(const char *name, const struct opt *const *tables,
+                     const char *const *names, size_t n, char *buf, size_t bufsz)
+{
+    size_t found = 0, used = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (!opt_find(tables[k], name))
+            continue;
+        int w = snprintf(buf + used, bufsz - used, "%s%s", found ? ", " : "", names[k]);
+        if (w > 0 && (size_t)w < bufsz - used)
+            used += (size_t)w;
+        found++;
+    }
+    return found;
+}
+
+/* Whose option is name, among every plug-in? Writes "workloads cpu,
+ * mixed" into buf, or returns NULL. */
 static const char *owner_of(const char *name, char *buf, size_t bufsz)
 {
-    size_t                        n;
+    const struct opt *tables[64];
+    const char       *names[64];
+    char              list[160];
+    size_t            n, m;
+
     const struct strategy *const *ss = strategy_list(&n);
-    for (size_t k = 0; k < n; k++)
-        if (opt_find(ss[k]->options, name)) {
-            snprintf(buf, bufsz, "strategy %s", ss[k]->name);
-            return buf;
-        }
+    for (m = 0; m < n && m < 64; m++) {
+        tables[m] = ss[m]->options;
+        names[m] = ss[m]->name;
+    }
+    size_t found = owners(name, tables, names, m, list, sizeof(list));
+    if (found) {
+        snprintf(buf, bufsz, "strateg%s %s", found > 1 ? "ies" : "y", list);
+        return buf;
+    }
     const struct workload *const *ws = workload_list(&n);
-    for (size_t k = 0; k < n; k++)
-        if (opt_find(ws[k]->options, name)) {
-            snprintf(buf, bufsz, "workload %s", ws[k]->name);
-            return buf;
-        }
+    for (m = 0; m < n && m < 64; m++) {
+        tables[m] = ws[m]->options;
+        names[m] = ws[m]->name;
+    }
+    found = owners(name, tables, names, m, list, sizeof(list));
+    if (found) {
+        snprintf(buf, bufsz, "workload%s %s", found > 1 ? "s" : "", list);
+        return buf;
+    }
     return NULL;
 }
 
 static int unknown_option(const char *cmd, const char *name, const struct opt_scope *scopes,
                           size_t nscopes)
 {
-    char        whose[96];
+    char        whose[200];
     const char *names[256];
     size_t      k = 0;
     if (owner_of(name, whose, sizeof(whose)) != NULL) {
         /* Say which plug-in of the same kind was chosen instead. */
         const char *mine = cmd;
-        size_t      kind = strcspn(whose, " ");
+        size_t      kind = strncmp(whose, "strateg", 7) == 0 ? 7 : 8;
         for (size_t s = 0; s < nscopes; s++)
-            if (strncmp(scopes[s].owner, whose, kind + 1) == 0)
+            if (strncmp(scopes[s].owner, whose, kind) == 0)
                 mine = scopes[s].owner;
         return usage_error("--%s is an option of %s, not of %s (see '%s --help')", name, whose,
                            mine, cmd);

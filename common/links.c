@@ -101,12 +101,43 @@ static int links_reserve(struct links *l, size_t *cap)
     return 0;
 }
 
+/* Append data entry i of an index to l. Returns 0, or -EINVAL / -ENOMEM
+ * with a message. */
+static int parse_entry(const cJSON *item, size_t i, const char *base, struct links *l,
+                       size_t *cap, char *err, size_t errsz)
+{
+    const cJSON *link = cJSON_GetObjectItemCaseSensitive(item, "link");
+    const cJSON *size = cJSON_GetObjectItemCaseSensitive(item, "size");
+    const cJSON *sum  = cJSON_GetObjectItemCaseSensitive(item, "checksum");
+    if (!cJSON_IsObject(item) || !cJSON_IsString(link))
+        return errf(err, errsz, "index entry %zu has no string \"link\"", i);
+    if (size != NULL && !cJSON_IsNull(size) &&
+        (!cJSON_IsNumber(size) || size->valuedouble < 0 || size->valuedouble > 1e15 ||
+         size->valuedouble != (double)(long long)size->valuedouble))
+        return errf(err, errsz, "index entry %zu has an invalid \"size\"", i);
+    if (sum != NULL && !cJSON_IsNull(sum) && !cJSON_IsString(sum))
+        return errf(err, errsz, "index entry %zu has a non-string \"checksum\"", i);
+    if (links_reserve(l, cap) != 0)
+        return errc(-ENOMEM, err, errsz, "out of memory");
+    struct link *k = &l->v[l->n];
+    char         why[256] = "";
+    k->url      = url_resolve(link->valuestring, base, why, sizeof(why));
+    k->size     = cJSON_IsNumber(size) ? (long long)size->valuedouble : -1;
+    k->checksum = cJSON_IsString(sum) ? strdup(sum->valuestring) : NULL;
+    l->n++; /* links_free owns whatever was set */
+    if (k->url == NULL)
+        return errf(err, errsz, "index entry %zu: %s", i, why);
+    if (cJSON_IsString(sum) && k->checksum == NULL)
+        return errc(-ENOMEM, err, errsz, "out of memory");
+    return 0;
+}
+
 int links_parse_json(const char *text, size_t len, const char *base, struct links *out,
                      char *err, size_t errsz)
 {
-    struct links l = {0};
-    size_t cap = 0;
-    int rc = -EINVAL;
+    struct links l   = {0};
+    size_t       cap = 0;
+    int          rc  = -EINVAL;
     if (len > LINKS_MAX_BYTES)
         return errf(err, errsz, "index is %zu bytes, more than the %u allowed", len,
                     LINKS_MAX_BYTES);
@@ -141,46 +172,12 @@ int links_parse_json(const char *text, size_t len, const char *base, struct link
                      ? (long)delay->valuedouble
                      : -1;
     const cJSON *item;
+    size_t       i = 0;
     cJSON_ArrayForEach(item, data)
     {
-        size_t i = l.n;
-        const cJSON *link = cJSON_GetObjectItemCaseSensitive(item, "link");
-        const cJSON *size = cJSON_GetObjectItemCaseSensitive(item, "size");
-        const cJSON *sum  = cJSON_GetObjectItemCaseSensitive(item, "checksum");
-        if (!cJSON_IsObject(item) || !cJSON_IsString(link)) {
-            errf(err, errsz, "index entry %zu has no string \"link\"", i);
+        rc = parse_entry(item, i++, base, &l, &cap, err, errsz);
+        if (rc != 0)
             goto fail;
-        }
-        if (size != NULL && !cJSON_IsNull(size) &&
-            (!cJSON_IsNumber(size) || size->valuedouble < 0 || size->valuedouble > 1e15 ||
-             size->valuedouble != (double)(long long)size->valuedouble)) {
-            errf(err, errsz, "index entry %zu has an invalid \"size\"", i);
-            goto fail;
-        }
-        if (sum != NULL && !cJSON_IsNull(sum) && !cJSON_IsString(sum)) {
-            errf(err, errsz, "index entry %zu has a non-string \"checksum\"", i);
-            goto fail;
-        }
-        if (links_reserve(&l, &cap) != 0) {
-            errf(err, errsz, "out of memory");
-            rc = -ENOMEM;
-            goto fail;
-        }
-        struct link *k = &l.v[i];
-        char why[256] = "";
-        k->url      = url_resolve(link->valuestring, base, why, sizeof(why));
-        k->size     = cJSON_IsNumber(size) ? (long long)size->valuedouble : -1;
-        k->checksum = cJSON_IsString(sum) ? strdup(sum->valuestring) : NULL;
-        l.n++;
-        if (k->url == NULL) {
-            errf(err, errsz, "index entry %zu: %s", i, why);
-            goto fail;
-        }
-        if (cJSON_IsString(sum) && k->checksum == NULL) {
-            rc = -ENOMEM;
-            errf(err, errsz, "out of memory");
-            goto fail;
-        }
     }
     cJSON_Delete(root);
     *out = l;

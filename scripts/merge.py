@@ -100,6 +100,7 @@ def inproc_samples(run, key, runs):
     for rnd in range(1, runs + 1):
         s = load_json(os.path.join(run, "raw", "samples", f"{key}-r{rnd}.json"))
         if isinstance(s, dict) and "wall_s" in s:
+            s["_round"] = rnd
             samples.append(s)
     return samples
 
@@ -131,6 +132,7 @@ def point(row, hf, samples, runs):
         "vary": row["vary"], "value": row["value"], "workers": row["workers"],
         "args": row["args"], "runs": len(samples),
         "inproc": clock_stats([s["wall_s"] for s in samples]),
+        "rounds": {str(s["_round"]): s["wall_s"] for s in samples},
     })
     verdict(p, samples, codes, runs)
     if not samples:
@@ -162,9 +164,19 @@ def point(row, hf, samples, runs):
     return p
 
 
+def paired(a, b):
+    """Median over the rounds both points ran in of a's time / b's time.
+    Both ran in the same round minutes apart at most, so a slow phase of
+    the machine lands on both and cancels; a ratio of two medians would
+    not cancel it."""
+    ratios = [a[r] / b[r] for r in a if r in b and b[r] > 0]
+    return statistics.median(ratios) if ratios else None
+
+
 def add_ratios(results, plugins):
     """Speedup against the baseline strategy on the same series and value,
-    and, for a series that varies an option, the time against its default."""
+    and, for a series that varies an option, the time against its default:
+    each the median of per-round ratios."""
     caps = {s["name"]: s["caps"] for s in plugins["strategies"]}
     defaults = {}
     for wl in plugins["workloads"]:
@@ -175,24 +187,24 @@ def add_ratios(results, plugins):
         if not p["inproc"]:
             continue
         if "baseline" in caps.get(p["strategy"], []):
-            base[(p["workload"], p["series"], p["value"])] = p["inproc"]["median"]
+            base[(p["workload"], p["series"], p["value"])] = p["rounds"]
         by_value[(p["workload"], p["series"], p["strategy"], p["workers"], p["value"])] = \
-            p["inproc"]["median"]
+            p["rounds"]
     for p in results:
         if not p["inproc"]:
             continue
-        m = p["inproc"]["median"]
         b = base.get((p["workload"], p["series"], p["value"]))
-        if b and m > 0:
-            p["speedup"] = b / m
-            p["efficiency"] = p["speedup"] / p["workers"]
+        sp = paired(b, p["rounds"]) if b else None
+        if sp:
+            p["speedup"] = sp
+            p["efficiency"] = sp / p["workers"]
         if p.get("bound_s"):
-            p["vs_bound"] = m / p["bound_s"]
+            p["vs_bound"] = p["inproc"]["median"] / p["bound_s"]
         if p["vary"] != "-":
             d = by_value.get((p["workload"], p["series"], p["strategy"], p["workers"],
                               defaults.get((p["workload"], p["vary"]))))
             if d:
-                p["vs_default"] = m / d
+                p["vs_default"] = paired(p["rounds"], d)
 
 
 def sort_key(plugins):
@@ -287,7 +299,9 @@ def write_summary(path, machine, plugins, results):
            f"Times are the in-process clock (median of {prm['runs']} interleaved rounds after "
            f"{prm['warmup']} warm-up); cv is the coefficient of variation of those runs; "
            "\"process\" is hyperfine's whole-process median. Speedup is against the baseline "
-           "strategy on the same series; efficiency is speedup / workers."]
+           "strategy on the same series, the median of per-round ratios (each round's baseline "
+           "time over the point's time in that round, so a slow phase of the machine cancels); "
+           "efficiency is speedup / workers."]
     groups = []
     for p in results:
         g = (p["workload"], p["series"])

@@ -102,6 +102,8 @@ usage_err "--kernel is an option of workload cpu, not of workload io" \
     run --workload io --strategy threads --kernel sum
 usage_err "--switch-interval-ms is an option of strategy gil, not of strategy threads" \
     run --workload cpu --strategy threads --switch-interval-ms 3
+usage_err "--work is an option of workloads cpu, mixed, not of workload io" \
+    run --workload io --strategy threads --work 3
 usage_err "may be given once each" run --workload cpu --strategy threads --workload io
 usage_err "--stall-rate needs --stall-ms" serve --stall-rate 0.5
 expect "--version names the version" bash -c "\"$CONCBENCH\" --version | grep -q '^concbench [0-9]'"

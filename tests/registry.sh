@@ -41,4 +41,10 @@ for wl in $(workloads); do
         expect "run accepts --$o for $wl (asks for its value)" grep -q "needs a value" <<<"$out"
     done
 done
+# README's plug-in tables are generated from the same export (make readme).
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cp "$ROOT/README.md" "$SCRATCH/README.md"
+python3 "$ROOT/scripts/plugins_md.py" "$LIST_JSON" "$SCRATCH/README.md"
+drift=$(diff "$ROOT/README.md" "$SCRATCH/README.md" | head -5)
+expect "README's plug-in tables match the binary (run 'make readme'): $drift" test -z "$drift"
 finish

@@ -77,13 +77,13 @@ struct cpu_ctx {
 
 #define CPU_MAX_N (1ull << 32) /* 32 GiB of int64: beyond any machine here */
 
+static const struct task_ops cpu_ops;
+
 /* The array in 2 MiB-aligned memory, advised to use transparent huge
  * pages where the kernel offers them. Every strategy reads the same array,
  * so this changes no comparison except the one it is for: forking a pool
  * then shares a few hundred huge-page entries instead of tens of thousands
  * of 4 KiB ones, and the children do not fault each page in again. */
-static const struct task_ops cpu_ops;
-
 static uint64_t *array_alloc(uint64_t n)
 {
     const size_t huge = 2u << 20;
@@ -310,7 +310,7 @@ static const struct bench_series cpu_series[] = {
      .args = "--kernel sum --n 33554432", .quick_args = "--kernel sum --n 4194304",
      .workers = "cores", .quick_workers = "1 2", .chart = "speedup"},
     {.id = "heavy", .title = "heavy kernel (compute-bound)",
-     .args = "--kernel heavy --n 16777216 --work 140",
+     .args = "--kernel heavy --n 8388608 --work 100",
      .quick_args = "--kernel heavy --n 2097152 --work 100",
      .workers = "cores", .quick_workers = "1 2", .chart = "speedup"},
     {.id = "sync", .title = "a shared total: --sync modes (threads, sum kernel)",
