@@ -41,13 +41,13 @@ static size_t distance(const char *a, const char *b)
 
 const char *cmdline_suggest(const char *s, const char *const *words)
 {
-    const char *best = NULL;
+    const char *best   = NULL;
     size_t      best_d = (size_t)-1;
     for (size_t k = 0; words[k] != NULL; k++) {
         size_t d = distance(s, words[k]);
         if (d < best_d) {
             best_d = d;
-            best = words[k];
+            best   = words[k];
         }
     }
     size_t len = strlen(s);
@@ -71,8 +71,8 @@ const char *cmdline_peek(int argc, char **argv, const char *name)
 
 /* Append the names of the plug-ins whose table has name to buf ("cpu,
  * mixed"); returns how many there were. */
-static size_t owners(const char *name, const struct opt *const *tables,
-                     const char *const *names, size_t n, char *buf, size_t bufsz)
+static size_t owners(const char *name, const struct opt *const *tables, const char *const *names,
+                     size_t n, char *buf, size_t bufsz)
 {
     size_t found = 0, used = 0;
     for (size_t k = 0; k < n; k++) {
@@ -98,7 +98,7 @@ static const char *owner_of(const char *name, char *buf, size_t bufsz)
     const struct strategy *const *ss = strategy_list(&n);
     for (m = 0; m < n && m < 64; m++) {
         tables[m] = ss[m]->options;
-        names[m] = ss[m]->name;
+        names[m]  = ss[m]->name;
     }
     size_t found = owners(name, tables, names, m, list, sizeof(list));
     if (found) {
@@ -108,7 +108,7 @@ static const char *owner_of(const char *name, char *buf, size_t bufsz)
     const struct workload *const *ws = workload_list(&n);
     for (m = 0; m < n && m < 64; m++) {
         tables[m] = ws[m]->options;
-        names[m] = ws[m]->name;
+        names[m]  = ws[m]->name;
     }
     found = owners(name, tables, names, m, list, sizeof(list));
     if (found) {
@@ -137,7 +137,7 @@ static int unknown_option(const char *cmd, const char *name, const struct opt_sc
     for (size_t s = 0; s < nscopes; s++)
         for (const struct opt *o = scopes[s].table; o && o->name && k < 255; o++)
             names[k++] = o->name;
-    names[k] = NULL;
+    names[k]         = NULL;
     const char *near = cmdline_suggest(name, names);
     if (near != NULL)
         return usage_error("%s: unknown option '--%s' (did you mean --%s?)", cmd, name, near);
@@ -152,7 +152,7 @@ int cmdline_parse(const char *cmd, int argc, char **argv, const struct opt_scope
         const char *arg = strcmp(argv[a], "-h") == 0 ? "--help" : argv[a], *val = NULL;
         if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0')
             return usage_error("%s: unexpected argument '%s'", cmd, arg);
-        const char *eq = strchr(arg, '=');
+        const char *eq  = strchr(arg, '=');
         size_t      len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
         snprintf(name, sizeof(name), "%.*s", (int)(len < sizeof(name) ? len : sizeof(name) - 1),
                  arg + 2);

@@ -93,13 +93,13 @@ static cJSON *workload_json(const struct workload *w)
 
 static int list_json(void)
 {
-    size_t n;
-    cJSON *root = cJSON_CreateObject();
-    cJSON *arr = cJSON_AddArrayToObject(root, "strategies");
-    const struct strategy *const *ss = strategy_list(&n);
+    size_t                        n;
+    cJSON                        *root = cJSON_CreateObject();
+    cJSON                        *arr  = cJSON_AddArrayToObject(root, "strategies");
+    const struct strategy *const *ss   = strategy_list(&n);
     for (size_t k = 0; k < n; k++)
         cJSON_AddItemToArray(arr, strategy_json(ss[k]));
-    arr = cJSON_AddArrayToObject(root, "workloads");
+    arr                              = cJSON_AddArrayToObject(root, "workloads");
     const struct workload *const *ws = workload_list(&n);
     for (size_t k = 0; k < n; k++)
         cJSON_AddItemToArray(arr, workload_json(ws[k]));
@@ -185,7 +185,7 @@ static int check_table(const char *who, const struct opt *table, size_t size)
 {
     char  err[256];
     void *opts = calloc(1, size ? size : 1);
-    int   rc = opts ? opt_defaults(table, opts, err, sizeof(err)) : -1;
+    int   rc   = opts ? opt_defaults(table, opts, err, sizeof(err)) : -1;
     free(opts);
     if (rc != 0)
         fprintf(stderr, "concbench: %s: %s\n", who, opts ? err : "out of memory");
@@ -205,19 +205,19 @@ static int check_table(const char *who, const struct opt *table, size_t size)
 static int check_strategies(void)
 {
     size_t                       n;
-    const struct strategy_entry *e = strategy_entries(&n);
+    const struct strategy_entry *e  = strategy_entries(&n);
     int                          rc = 0;
     for (size_t k = 0; k < n; k++) {
         const struct strategy *s = e[k].strategy;
         for (size_t j = k + 1; j < n; j++)
             if (strcmp(s->name, e[j].strategy->name) == 0) {
-                fprintf(stderr, "concbench: two strategies are called '%s' (%s and %s)\n",
-                        s->name, e[k].file, e[j].file);
+                fprintf(stderr, "concbench: two strategies are called '%s' (%s and %s)\n", s->name,
+                        e[k].file, e[j].file);
                 rc = -1;
             }
         if (s->run == NULL || s->summary == NULL || s->limits == NULL) {
-            fprintf(stderr, "concbench: strategy %s (%s) lacks run, summary or limits\n",
-                    s->name, e[k].file);
+            fprintf(stderr, "concbench: strategy %s (%s) lacks run, summary or limits\n", s->name,
+                    e[k].file);
             rc = -1;
         }
         if (check_table(s->name, s->options, s->opts_size) != 0)
@@ -235,7 +235,7 @@ static int check_clashes(void)
     const struct workload *const *ws = workload_list(&nw);
     int                           rc = 0;
     for (size_t k = 0; k < nw + ns; k++) {
-        const char       *who = k < nw ? ws[k]->name : ss[k - nw]->name;
+        const char       *who   = k < nw ? ws[k]->name : ss[k - nw]->name;
         const struct opt *table = k < nw ? ws[k]->options : ss[k - nw]->options;
         for (const struct opt *o = table; o && o->name; o++) {
             const char *clash = opt_find(run_option_table(), o->name) ? "run" : NULL;
@@ -255,20 +255,22 @@ static int check_clashes(void)
 int registry_check(void)
 {
     size_t                       n;
-    const struct workload_entry *e = workload_entries(&n);
+    const struct workload_entry *e  = workload_entries(&n);
     int                          rc = check_strategies() | check_clashes();
     for (size_t k = 0; k < n; k++) {
         const struct workload *w = e[k].workload;
         for (size_t j = k + 1; j < n; j++)
             if (strcmp(w->name, e[j].workload->name) == 0) {
-                fprintf(stderr, "concbench: two workloads are called '%s' (%s and %s)\n",
-                        w->name, e[k].file, e[j].file);
+                fprintf(stderr, "concbench: two workloads are called '%s' (%s and %s)\n", w->name,
+                        e[k].file, e[j].file);
                 rc = -1;
             }
         if (w->setup == NULL || w->report == NULL || w->teardown == NULL ||
             workload_err_count(w) > TASK_KINDS_MAX) {
-            fprintf(stderr, "concbench: workload %s (%s) lacks a hook or has too many error "
-                            "kinds\n", w->name, e[k].file);
+            fprintf(stderr,
+                    "concbench: workload %s (%s) lacks a hook or has too many error "
+                    "kinds\n",
+                    w->name, e[k].file);
             rc = -1;
         }
         if (check_table(w->name, w->options, w->opts_size) != 0)

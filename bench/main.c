@@ -25,10 +25,10 @@ static const struct command {
     int (*fn)(int argc, char **argv);
     const char *summary;
 } commands[] = {
-    {"run",   cmd_run,   "run one workload with one strategy and report the measurement"},
+    {"run", cmd_run, "run one workload with one strategy and report the measurement"},
     {"serve", cmd_serve, "the fixture HTTP server: deterministic files, delays, an index"},
-    {"list",  cmd_list,  "list the strategies and workloads (--json: with every detail)"},
-    {"info",  cmd_info,  "print the machine and build description as JSON"},
+    {"list", cmd_list, "list the strategies and workloads (--json: with every detail)"},
+    {"info", cmd_info, "print the machine and build description as JSON"},
     {NULL, NULL, NULL},
 };
 
@@ -47,7 +47,7 @@ static int unknown_command(const char *name)
     size_t      k = 0;
     for (const struct command *c = commands; c->name && k < 7; c++)
         names[k++] = c->name;
-    names[k] = NULL;
+    names[k]         = NULL;
     const char *near = cmdline_suggest(name, names);
     if (near != NULL)
         return usage_error("unknown command '%s' (did you mean '%s'?)", name, near);

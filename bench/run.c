@@ -39,19 +39,35 @@ struct run_opts {
 };
 
 static const struct opt run_options[] = {
-    {.name = "workload", .type = OPT_TEXT, .offset = offsetof(struct run_opts, workload),
-     .metavar = "NAME", .help = "what to run (see 'concbench list')"},
-    {.name = "strategy", .type = OPT_TEXT, .offset = offsetof(struct run_opts, strategy),
-     .metavar = "NAME", .help = "how to run it (see 'concbench list')"},
-    {.name = "workers", .type = OPT_UINT, .offset = offsetof(struct run_opts, workers),
-     .help = "threads, processes or transfers in flight [default: the core count]", .min = 1,
-     .max = MAX_WORKERS},
-    {.name = "json", .type = OPT_FLAG, .offset = offsetof(struct run_opts, json),
-     .help = "print one JSON object instead of the summary"},
-    {.name = "output", .type = OPT_TEXT, .offset = offsetof(struct run_opts, output),
-     .metavar = "FILE", .help = "also write that JSON object to FILE, atomically"},
-    {.name = "help", .type = OPT_FLAG, .offset = offsetof(struct run_opts, help),
-     .help = "this help"},
+    {.name    = "workload",
+     .type    = OPT_TEXT,
+     .offset  = offsetof(struct run_opts, workload),
+     .metavar = "NAME",
+     .help    = "what to run (see 'concbench list')"},
+    {.name    = "strategy",
+     .type    = OPT_TEXT,
+     .offset  = offsetof(struct run_opts, strategy),
+     .metavar = "NAME",
+     .help    = "how to run it (see 'concbench list')"},
+    {.name   = "workers",
+     .type   = OPT_UINT,
+     .offset = offsetof(struct run_opts, workers),
+     .help   = "threads, processes or transfers in flight [default: the core count]",
+     .min    = 1,
+     .max    = MAX_WORKERS},
+    {.name   = "json",
+     .type   = OPT_FLAG,
+     .offset = offsetof(struct run_opts, json),
+     .help   = "print one JSON object instead of the summary"},
+    {.name    = "output",
+     .type    = OPT_TEXT,
+     .offset  = offsetof(struct run_opts, output),
+     .metavar = "FILE",
+     .help    = "also write that JSON object to FILE, atomically"},
+    {.name   = "help",
+     .type   = OPT_FLAG,
+     .offset = offsetof(struct run_opts, help),
+     .help   = "this help"},
     OPT_END,
 };
 
@@ -117,11 +133,14 @@ static void plugin_names(int strategies, const char **names, size_t max, char *b
         for (size_t k = 0; k < n && k + 1 < max; k++)
             names[k] = v[k]->name;
     }
-    n = n + 1 < max ? n : max - 1;
+    n        = n + 1 < max ? n : max - 1;
     names[n] = NULL;
-    buf[0] = '\0';
+    buf[0]   = '\0';
     for (size_t k = 0; k < n && used < bufsz; k++) {
-        int w = snprintf(buf + used, bufsz - used, "%s%s", k == 0 ? "" : k + 1 == n ? " or " : ", ",
+        int w = snprintf(buf + used, bufsz - used, "%s%s",
+                         k == 0       ? ""
+                         : k + 1 == n ? " or "
+                                      : ", ",
                          names[k]);
         used += w > 0 ? (size_t)w : 0;
     }
@@ -173,8 +192,8 @@ static const char *cap_phrase(unsigned cap)
 static int check_needs(const struct run *r)
 {
     char        buf[128];
-    unsigned    caps = 0;
-    const char *why = r->wl->needs ? r->wl->needs(r->wl_opts, &caps, buf, sizeof(buf)) : NULL;
+    unsigned    caps    = 0;
+    const char *why     = r->wl->needs ? r->wl->needs(r->wl_opts, &caps, buf, sizeof(buf)) : NULL;
     unsigned    missing = caps & ~r->st->caps;
     if (missing == 0)
         return 0;
@@ -223,7 +242,7 @@ static int parse_run(struct run *r, int argc, char **argv)
 /* Merge the task results into the counts every workload shares. */
 static void tally(struct run *r)
 {
-    struct run_report *rep = &r->rep;
+    struct run_report *rep   = &r->rep;
     uint32_t           kinds = workload_err_count(r->wl);
     memset(rep, 0, sizeof(*rep));
     rep->tasks = r->tasks.n;
@@ -261,8 +280,8 @@ static const char *stop_name(void)
 static cJSON *result_json(const struct run *r)
 {
     const struct run_report *rep = &r->rep;
-    const struct usage      *u = &r->usage;
-    cJSON                   *j = cJSON_CreateObject();
+    const struct usage      *u   = &r->usage;
+    cJSON                   *j   = cJSON_CreateObject();
     cJSON_AddStringToObject(j, "strategy", r->st->name);
     cJSON_AddStringToObject(j, "workload", r->wl->name);
     cJSON_AddNumberToObject(j, "workers", r->workers);
@@ -301,7 +320,7 @@ static cJSON *result_json(const struct run *r)
 static void print_summary(const struct run *r)
 {
     const struct run_report *rep = &r->rep;
-    const struct usage      *u = &r->usage;
+    const struct usage      *u   = &r->usage;
     if (exec_stopping())
         printf("INTERRUPTED by %s: partial results, %zu of %zu tasks finished\n", stop_name(),
                rep->tasks - rep->errors[TASK_INTERRUPTED], rep->tasks);
@@ -365,8 +384,13 @@ static int measure(struct run *r)
     if (r->results == NULL)
         return usage_error("out of memory for %zu results", r->tasks.n);
     struct strategy_run sr = {
-        .tasks = &r->tasks, .results = r->results, .workers = r->workers, .opts = r->st_opts,
-        .stats = &r->stats, .err = err, .errsz = sizeof(err),
+        .tasks   = &r->tasks,
+        .results = r->results,
+        .workers = r->workers,
+        .opts    = r->st_opts,
+        .stats   = &r->stats,
+        .err     = err,
+        .errsz   = sizeof(err),
     };
     struct usage u0, u1;
     usage_snapshot(&u0);
@@ -376,11 +400,11 @@ static int measure(struct run *r)
     usage_snapshot(&u1);
     if (rc != 0)
         return usage_error("%s: %s", r->st->name, err);
-    r->usage = usage_delta(&u0, &u1);
+    r->usage  = usage_delta(&u0, &u1);
     r->wall_s = ns_to_s(t1 - t0);
     tally(r);
     struct run_info ri = {r->st->name, r->st->caps, r->workers};
-    r->fields = cJSON_CreateObject();
+    r->fields          = cJSON_CreateObject();
     if (r->fields == NULL)
         return usage_error("out of memory");
     r->wl->report(&r->tasks, r->results, &ri, &r->rep, r->fields);
@@ -390,8 +414,8 @@ static int measure(struct run *r)
 /* Print and write the result; the exit status. */
 static int finish(struct run *r)
 {
-    cJSON *j = result_json(r);
-    char  *js = j ? cJSON_PrintUnformatted(j) : NULL;
+    cJSON *j      = result_json(r);
+    char  *js     = j ? cJSON_PrintUnformatted(j) : NULL;
     int    out_rc = js ? 0 : -ENOMEM;
     if (r->o.output != NULL && out_rc == 0)
         out_rc = save_path_atomic(r->o.output, js, strlen(js));
@@ -414,7 +438,7 @@ static int finish(struct run *r)
 
 int cmd_run(int argc, char **argv)
 {
-    struct run r = {0};
+    struct run r  = {0};
     int        rc = parse_run(&r, argc, argv);
     if (rc == 0) {
         raise_nofile_limit();

@@ -5,7 +5,10 @@
  */
 #include "workload.h"
 
+#include "registry.h"
+
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,25 +27,17 @@ static const struct workload **sorted;
 static size_t                  nsorted;
 static pthread_once_t          sort_once = PTHREAD_ONCE_INIT;
 
-static int by_order(const void *a, const void *b)
-{
-    const struct workload *x = *(const struct workload *const *)a;
-    const struct workload *y = *(const struct workload *const *)b;
-    if (x->order != y->order)
-        return x->order < y->order ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
 static void sort_entries(void)
 {
     size_t                       n;
     const struct workload_entry *e = workload_entries(&n);
-    sorted = calloc(n + 1, sizeof(*sorted));
+    sorted                         = calloc(n + 1, sizeof(*sorted));
     if (sorted == NULL)
         abort(); /* a few pointers at start-up */
     for (size_t k = 0; k < n; k++)
         sorted[k] = e[k].workload;
-    qsort(sorted, n, sizeof(*sorted), by_order);
+    registry_sort((const void **)sorted, n, offsetof(struct workload, name),
+                  offsetof(struct workload, order));
     nsorted = n;
 }
 
@@ -55,12 +50,9 @@ const struct workload *const *workload_list(size_t *n)
 
 const struct workload *workload_find(const char *name)
 {
-    size_t                        n;
-    const struct workload *const *all = workload_list(&n);
-    for (size_t k = 0; k < n; k++)
-        if (strcmp(all[k]->name, name) == 0)
-            return all[k];
-    return NULL;
+    size_t n;
+    workload_list(&n);
+    return registry_find((const void *const *)sorted, n, offsetof(struct workload, name), name);
 }
 
 uint32_t workload_err_count(const struct workload *wl)

@@ -37,9 +37,9 @@ void checksum_format(const void *data, size_t len, char *out);
 struct checksum_state;
 
 struct checksum_state *checksum_new(void); /* NULL on out of memory */
-void     checksum_free(struct checksum_state *st);
-void     checksum_reset(struct checksum_state *st);
-void     checksum_update(struct checksum_state *st, const void *data, size_t len);
-uint64_t checksum_digest(const struct checksum_state *st);
+void                   checksum_free(struct checksum_state *st);
+void                   checksum_reset(struct checksum_state *st);
+void                   checksum_update(struct checksum_state *st, const void *data, size_t len);
+uint64_t               checksum_digest(const struct checksum_state *st);
 
 #endif

@@ -12,8 +12,14 @@
 /* Nanoseconds on the monotonic clock. Thread-safe, never fails. */
 uint64_t clock_ns(void);
 
-static inline double ns_to_s(uint64_t ns) { return (double)ns / 1e9; }
-static inline double ns_to_ms(uint64_t ns) { return (double)ns / 1e6; }
+static inline double ns_to_s(uint64_t ns)
+{
+    return (double)ns / 1e9;
+}
+static inline double ns_to_ms(uint64_t ns)
+{
+    return (double)ns / 1e6;
+}
 
 /* CPU time, peak memory and context switches of this process plus every
  * child it has waited for (so a fork pool's workers are counted once they
@@ -21,7 +27,7 @@ static inline double ns_to_ms(uint64_t ns) { return (double)ns / 1e6; }
 struct usage {
     uint64_t user_ns;
     uint64_t sys_ns;
-    long     max_rss_kb;      /* self peak + largest reaped child's peak */
+    long     max_rss_kb; /* self peak + largest reaped child's peak */
     long     ctx_voluntary;
     long     ctx_involuntary;
 };

@@ -80,12 +80,14 @@ static int plan_checks(struct dl_set *s, char *err, size_t errsz)
     for (size_t i = 0; i < s->links.n; i++) {
         const struct link *k = &s->links.v[i];
         struct dl_link    *d = &s->v[i];
-        d->sum_kind = checksum_parse(k->checksum, &d->sum);
+        d->sum_kind          = checksum_parse(k->checksum, &d->sum);
         if (d->sum_kind == CHECKSUM_MALFORMED) {
             char shown[64];
             str_escape(shown, sizeof(shown), k->checksum);
-            return errf(err, errsz, "index entry %zu: malformed checksum '%s' (want xxh3: and 16 "
-                        "hex digits)", i, shown);
+            return errf(err, errsz,
+                        "index entry %zu: malformed checksum '%s' (want xxh3: and 16 "
+                        "hex digits)",
+                        i, shown);
         }
         if (d->sum_kind == CHECKSUM_XXH3)
             s->by_checksum++;
@@ -107,14 +109,14 @@ int dl_check_options(const struct dl_options *o, char *err, size_t errsz)
 
 int dl_open(struct dl_set *s, const struct dl_options *o, char *err, size_t errsz)
 {
-    *s = (struct dl_set){.dir = {.fd = -1}};
+    *s     = (struct dl_set){.dir = {.fd = -1}};
     int rc = dl_check_options(o, err, errsz);
     if (rc != 0)
         return rc;
     s->lim = (struct fetch_limits){(long)o->timeout_ms, (long)o->connect_timeout_ms, o->max_size};
     s->retries = (unsigned)o->retries;
-    rc = o->url ? links_load_url(o->url, &s->links, err, errsz)
-                : links_load_file(o->links_path, &s->links, err, errsz);
+    rc         = o->url ? links_load_url(o->url, &s->links, err, errsz)
+                        : links_load_file(o->links_path, &s->links, err, errsz);
     if (rc != 0)
         return rc;
     if ((s->v = calloc(s->links.n, sizeof(*s->v))) == NULL) {
@@ -153,8 +155,8 @@ void dl_report_fields(const struct dl_set *s, cJSON *fields)
     cJSON_AddNumberToObject(fields, "unknown_checksums", (double)s->unknown_algo);
 }
 
-void dl_report_detail(const struct dl_set *s, size_t ok, size_t n, size_t failed,
-                      const char *what, char *buf, size_t bufsz)
+void dl_report_detail(const struct dl_set *s, size_t ok, size_t n, size_t failed, const char *what,
+                      char *buf, size_t bufsz)
 {
     char out[256];
     str_escape(out, sizeof(out), s->dir.path);
@@ -166,7 +168,8 @@ void dl_report_detail(const struct dl_set *s, size_t ok, size_t n, size_t failed
         return;
     }
     if (s->size_only == 0 && s->unchecked == 0) {
-        snprintf(buf + used, bufsz - (size_t)used, ", every one checked against its checksum: "
+        snprintf(buf + used, bufsz - (size_t)used,
+                 ", every one checked against its checksum: "
                  "verified");
         return;
     }
@@ -218,10 +221,10 @@ static int body_sink(void *arg, const void *data, size_t len)
 
 static void task_end(struct task_result *r, uint32_t err, uint64_t t0)
 {
-    r->err = err;
-    r->done = 1;
+    r->err      = err;
+    r->done     = 1;
     r->start_ns = t0;
-    r->end_ns = clock_ns();
+    r->end_ns   = clock_ns();
 }
 
 /* Set up an attempt at task i. Returns 0, or -1 with r final. */
@@ -233,8 +236,9 @@ static int dl_begin(struct dl_set *s, struct dl_worker *w, size_t i, struct task
     if (rc != 0) {
         w->file.fd = -1;
         w->attempt = 0;
-        task_end(r, dl_task_err(rc == -EMFILE || rc == -ENFILE ? FETCH_ERR_FD_LIMIT
-                                                               : FETCH_ERR_WRITE), w->t0);
+        task_end(r,
+                 dl_task_err(rc == -EMFILE || rc == -ENFILE ? FETCH_ERR_FD_LIMIT : FETCH_ERR_WRITE),
+                 w->t0);
         return -1;
     }
     checksum_reset(w->sum);
@@ -264,10 +268,10 @@ static enum fetch_err dl_check(const struct dl_set *s, const struct dl_worker *w
 unsigned dl_settle(struct dl_set *s, struct dl_worker *w, size_t i, struct task_result *r)
 {
     enum fetch_err e = dl_check(s, w, i);
-    r->attempts = w->attempt + 1;
-    r->bytes = w->f.body_bytes;
+    r->attempts      = w->attempt + 1;
+    r->bytes         = w->f.body_bytes;
     if (e == FETCH_OK) {
-        w->attempt = 0;
+        w->attempt  = 0;
         r->start_ns = w->t0;
         return 0; /* the body is held, for dl_publish or a CPU stage */
     }
@@ -301,8 +305,8 @@ void dl_publish(struct dl_set *s, struct dl_worker *w, size_t i, struct task_res
 
 void dl_take_body(struct dl_worker *w, struct dl_body *b)
 {
-    *b = (struct dl_body){.file = w->file, .bytes = w->f.body_bytes};
-    w->file.fd = -1;
+    *b             = (struct dl_body){.file = w->file, .bytes = w->f.body_bytes};
+    w->file.fd     = -1;
     w->file.tmp[0] = '\0';
 }
 
@@ -363,7 +367,7 @@ void dl_async_close(void *source)
 int dl_async_start(void *source, void *wp, size_t i, void *token, struct task_result *r)
 {
     struct dl_source *src = source;
-    struct dl_worker *w = wp;
+    struct dl_worker *w   = wp;
     if (dl_begin(src->set, w, i, r) != 0)
         return -1;
     if (fetch_multi_add(src->multi, &w->f, token) != 0) {
@@ -384,7 +388,7 @@ void dl_async_ready(void *source, int fd, unsigned events)
 void dl_async_cancel(void *source, void *wp)
 {
     struct dl_source *src = source;
-    struct dl_worker *w = wp;
+    struct dl_worker *w   = wp;
     fetch_multi_remove(src->multi, &w->f);
     save_abort(&w->file, &src->set->dir);
     w->attempt = 0;

@@ -47,26 +47,52 @@ struct dl_options {
 
 /* The option-table entries of struct dl_options, for a workload whose
  * options struct holds one as member m: DL_OPTIONS(struct io_opts, dl). */
-#define DL_OPTIONS(T, m)                                                                      \
-    {.name = "url", .type = OPT_TEXT, .offset = offsetof(T, m.url), .metavar = "URL",         \
-     .help = "index JSON or URL list to download from"},                                      \
-    {.name = "links", .type = OPT_TEXT, .offset = offsetof(T, m.links_path),                  \
-     .metavar = "FILE", .help = "the same, from a file"},                                     \
-    {.name = "out", .type = OPT_TEXT, .offset = offsetof(T, m.out_dir), .def = "downloads",   \
-     .metavar = "DIR", .help = "where to save the files"},                                    \
-    {.name = "timeout-ms", .type = OPT_UINT, .offset = offsetof(T, m.timeout_ms),             \
-     .def = "30000", .metavar = "MS", .help = "time limit per transfer", .min = 1,            \
-     .max = 86400000},                                                                        \
-    {.name = "connect-timeout-ms", .type = OPT_UINT,                                          \
-     .offset = offsetof(T, m.connect_timeout_ms), .def = "10000", .metavar = "MS",            \
-     .help = "time limit per connect", .min = 1, .max = 86400000},                            \
-    {.name = "retries", .type = OPT_UINT, .offset = offsetof(T, m.retries), .def = "0",       \
-     .help = "retry 5xx, resets and timeouts up to N times, with backoff from 50 ms "         \
-             "doubling to 800 ms (never a 404)",                                              \
-     .min = 0, .max = 100},                                                                   \
-    {.name = "max-size", .type = OPT_UINT, .offset = offsetof(T, m.max_size),                 \
-     .def = "268435456", .metavar = "BYTES",                                                  \
-     .help = "refuse a larger body (counted too_large)", .min = 1, .max = 1ull << 40}
+#define DL_OPTIONS(T, m)                                                                           \
+    {.name    = "url",                                                                             \
+     .type    = OPT_TEXT,                                                                          \
+     .offset  = offsetof(T, m.url),                                                                \
+     .metavar = "URL",                                                                             \
+     .help    = "index JSON or URL list to download from"},                                           \
+        {.name    = "links",                                                                       \
+         .type    = OPT_TEXT,                                                                      \
+         .offset  = offsetof(T, m.links_path),                                                     \
+         .metavar = "FILE",                                                                        \
+         .help    = "the same, from a file"},                                                         \
+        {.name    = "out",                                                                         \
+         .type    = OPT_TEXT,                                                                      \
+         .offset  = offsetof(T, m.out_dir),                                                        \
+         .def     = "downloads",                                                                   \
+         .metavar = "DIR",                                                                         \
+         .help    = "where to save the files"},                                                       \
+        {.name    = "timeout-ms",                                                                  \
+         .type    = OPT_UINT,                                                                      \
+         .offset  = offsetof(T, m.timeout_ms),                                                     \
+         .def     = "30000",                                                                       \
+         .metavar = "MS",                                                                          \
+         .help    = "time limit per transfer",                                                     \
+         .min     = 1,                                                                             \
+         .max     = 86400000},                                                                         \
+        {.name    = "connect-timeout-ms",                                                          \
+         .type    = OPT_UINT,                                                                      \
+         .offset  = offsetof(T, m.connect_timeout_ms),                                             \
+         .def     = "10000",                                                                       \
+         .metavar = "MS",                                                                          \
+         .help    = "time limit per connect",                                                      \
+         .min     = 1,                                                                             \
+         .max     = 86400000},                                                                         \
+        {.name   = "retries",                                                                      \
+         .type   = OPT_UINT,                                                                       \
+         .offset = offsetof(T, m.retries),                                                         \
+         .def    = "0",                                                                            \
+         .help   = "retry 5xx, resets and timeouts up to N times, with backoff from 50 ms "        \
+                   "doubling to 800 ms (never a 404)",                                             \
+         .min    = 0,                                                                              \
+         .max    = 100},                                                                              \
+    {                                                                                              \
+        .name = "max-size", .type = OPT_UINT, .offset = offsetof(T, m.max_size),                   \
+        .def = "268435456", .metavar = "BYTES",                                                    \
+        .help = "refuse a larger body (counted too_large)", .min = 1, .max = 1ull << 40            \
+    }
 
 /* How each link can be verified, from what the index gives. */
 struct dl_link {
@@ -81,9 +107,9 @@ struct dl_set {
     struct save_dir     dir;
     struct fetch_limits lim;
     unsigned            retries;
-    size_t              by_checksum; /* links with a checksum we compute */
-    size_t              size_only;   /* with a size but no usable checksum */
-    size_t              unchecked;   /* with neither */
+    size_t              by_checksum;  /* links with a checksum we compute */
+    size_t              size_only;    /* with a size but no usable checksum */
+    size_t              unchecked;    /* with neither */
     size_t              unknown_algo; /* of those, with a checksum we do not compute */
 };
 
@@ -127,11 +153,11 @@ void dl_drop_body(struct dl_set *s, struct dl_body *b);
 
 /* The asynchronous form, with the signatures of struct task_ops: ctx is
  * the struct dl_set, w a struct dl_worker. */
-void    *dl_async_open(void *ctx, struct async_loop *loop);
-void     dl_async_close(void *source);
-int      dl_async_start(void *source, void *w, size_t i, void *token, struct task_result *r);
-void     dl_async_ready(void *source, int fd, unsigned events);
-void     dl_async_cancel(void *source, void *w);
+void *dl_async_open(void *ctx, struct async_loop *loop);
+void  dl_async_close(void *source);
+int   dl_async_start(void *source, void *w, size_t i, void *token, struct task_result *r);
+void  dl_async_ready(void *source, int fd, unsigned events);
+void  dl_async_cancel(void *source, void *w);
 
 /* A fetch failure kind as a task error kind (fetch_err_names are the
  * workload's error_kinds). */
@@ -143,7 +169,7 @@ void dl_report_fields(const struct dl_set *s, cJSON *fields);
 
 /* One line: "OK of N files <what>saved to DIR" and what was verified and
  * how, or why not. */
-void dl_report_detail(const struct dl_set *s, size_t ok, size_t n, size_t failed,
-                      const char *what, char *buf, size_t bufsz);
+void dl_report_detail(const struct dl_set *s, size_t ok, size_t n, size_t failed, const char *what,
+                      char *buf, size_t bufsz);
 
 #endif

@@ -12,8 +12,8 @@
 #include <strings.h>
 
 const char *const fetch_err_names[] = {
-    "connect", "timeout", "status", "reset", "protocol", "too_large",
-    "fd_limit", "write", "verify", "other", NULL,
+    "connect",  "timeout", "status", "reset", "protocol", "too_large",
+    "fd_limit", "write",   "verify", "other", NULL,
 };
 _Static_assert(sizeof(fetch_err_names) / sizeof(fetch_err_names[0]) == FETCH_ERR_OTHER + 1,
                "one name per failure kind");
@@ -64,8 +64,8 @@ int fetch_init(struct fetch *f, const struct fetch_limits *lim)
         return -ENOMEM;
     long timeout = lim && lim->timeout_ms ? lim->timeout_ms : FETCH_TIMEOUT_MS;
     long connect = lim && lim->connect_timeout_ms ? lim->connect_timeout_ms : FETCH_CONNECT_TIMEOUT;
-    f->max_size = lim && lim->max_size ? lim->max_size : FETCH_MAX_SIZE;
-    CURL *h = f->h;
+    f->max_size  = lim && lim->max_size ? lim->max_size : FETCH_MAX_SIZE;
+    CURL *h      = f->h;
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, f);
@@ -94,13 +94,13 @@ void fetch_fini(struct fetch *f)
 
 int fetch_prepare(struct fetch *f, const char *url, fetch_sink_fn sink, void *arg)
 {
-    f->sink = sink;
-    f->sink_arg = arg;
+    f->sink       = sink;
+    f->sink_arg   = arg;
     f->body_bytes = f->header_bytes = 0;
-    f->status = 0;
-    f->sink_err = 0;
+    f->status                       = 0;
+    f->sink_err                     = 0;
     f->too_large = f->header_overflow = 0;
-    f->code = CURLE_OK;
+    f->code                           = CURLE_OK;
     return curl_easy_setopt(f->h, CURLOPT_URL, url) == CURLE_OK ? 0 : -EINVAL;
 }
 
@@ -185,7 +185,7 @@ int fetch_buf_sink(void *arg, const void *data, size_t len)
         if (p == NULL)
             return -ENOMEM;
         buf->data = p;
-        buf->cap = cap;
+        buf->cap  = cap;
     }
     memcpy(buf->data + buf->len, data, len);
     buf->len += len;

@@ -68,14 +68,14 @@ struct fetch {
     void         *sink_arg;
     uint64_t      max_size;
     /* Per transfer, reset by fetch_prepare. */
-    uint64_t      body_bytes;   /* of a 200, passed to the sink */
-    uint64_t      header_bytes;
-    long          status;       /* 0 until a status line arrived */
-    int           sink_err;     /* -errno the sink returned */
-    unsigned      too_large : 1;
-    unsigned      header_overflow : 1;
-    CURLcode      code;         /* how the transfer ended */
-    void         *token;        /* fetch_multi's: whom to tell when done */
+    uint64_t body_bytes; /* of a 200, passed to the sink */
+    uint64_t header_bytes;
+    long     status;   /* 0 until a status line arrived */
+    int      sink_err; /* -errno the sink returned */
+    unsigned too_large : 1;
+    unsigned header_overflow : 1;
+    CURLcode code;  /* how the transfer ended */
+    void    *token; /* fetch_multi's: whom to tell when done */
 };
 
 /* Set up f with its own easy handle. lim may be NULL. Returns 0 or

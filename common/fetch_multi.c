@@ -21,7 +21,8 @@ static int socket_cb(CURL *easy, curl_socket_t s, int what, void *clientp, void 
         curl_multi_assign(m->multi, s, NULL);
         return 0;
     }
-    unsigned events = ((what & CURL_POLL_IN) ? ASYNC_IN : 0u) | ((what & CURL_POLL_OUT) ? ASYNC_OUT : 0u);
+    unsigned events =
+        ((what & CURL_POLL_IN) ? ASYNC_IN : 0u) | ((what & CURL_POLL_OUT) ? ASYNC_OUT : 0u);
     if (m->loop->watch(m->loop, s, events, socketp == NULL) != 0)
         return -1;
     curl_multi_assign(m->multi, s, m); /* any non-NULL marks "watched" */

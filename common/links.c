@@ -53,8 +53,8 @@ static int too_deep(const char *text, size_t len)
  * heap string or NULL with err filled. */
 static char *url_resolve(const char *url, const char *base, char *err, size_t errsz)
 {
-    CURLU *u = curl_url();
-    char   *out = NULL, *scheme = NULL, shown[256];
+    CURLU *u   = curl_url();
+    char  *out = NULL, *scheme = NULL, shown[256];
     str_escape(shown, sizeof(shown), url);
     if (u == NULL) {
         errf(err, errsz, "out of memory");
@@ -92,8 +92,8 @@ static int links_reserve(struct links *l, size_t *cap)
 {
     if (l->n < *cap)
         return 0;
-    size_t ncap = *cap ? *cap * 2 : 64;
-    struct link *v = realloc(l->v, ncap * sizeof(*v));
+    size_t       ncap = *cap ? *cap * 2 : 64;
+    struct link *v    = realloc(l->v, ncap * sizeof(*v));
     if (v == NULL)
         return -ENOMEM;
     l->v = v;
@@ -103,8 +103,8 @@ static int links_reserve(struct links *l, size_t *cap)
 
 /* Append data entry i of an index to l. Returns 0, or -EINVAL / -ENOMEM
  * with a message. */
-static int parse_entry(const cJSON *item, size_t i, const char *base, struct links *l,
-                       size_t *cap, char *err, size_t errsz)
+static int parse_entry(const cJSON *item, size_t i, const char *base, struct links *l, size_t *cap,
+                       char *err, size_t errsz)
 {
     const cJSON *link = cJSON_GetObjectItemCaseSensitive(item, "link");
     const cJSON *size = cJSON_GetObjectItemCaseSensitive(item, "size");
@@ -119,11 +119,11 @@ static int parse_entry(const cJSON *item, size_t i, const char *base, struct lin
         return errf(err, errsz, "index entry %zu has a non-string \"checksum\"", i);
     if (links_reserve(l, cap) != 0)
         return errc(-ENOMEM, err, errsz, "out of memory");
-    struct link *k = &l->v[l->n];
+    struct link *k        = &l->v[l->n];
     char         why[256] = "";
-    k->url      = url_resolve(link->valuestring, base, why, sizeof(why));
-    k->size     = cJSON_IsNumber(size) ? (long long)size->valuedouble : -1;
-    k->checksum = cJSON_IsString(sum) ? strdup(sum->valuestring) : NULL;
+    k->url                = url_resolve(link->valuestring, base, why, sizeof(why));
+    k->size               = cJSON_IsNumber(size) ? (long long)size->valuedouble : -1;
+    k->checksum           = cJSON_IsString(sum) ? strdup(sum->valuestring) : NULL;
     l->n++; /* links_free owns whatever was set */
     if (k->url == NULL)
         return errf(err, errsz, "index entry %zu: %s", i, why);
@@ -132,8 +132,8 @@ static int parse_entry(const cJSON *item, size_t i, const char *base, struct lin
     return 0;
 }
 
-int links_parse_json(const char *text, size_t len, const char *base, struct links *out,
-                     char *err, size_t errsz)
+int links_parse_json(const char *text, size_t len, const char *base, struct links *out, char *err,
+                     size_t errsz)
 {
     struct links l   = {0};
     size_t       cap = 0;
@@ -190,14 +190,14 @@ fail:
 
 int links_parse_list(const char *text, size_t len, struct links *out, char *err, size_t errsz)
 {
-    struct links l = {.delay_ms = -1};
-    size_t cap = 0, lineno = 0;
-    const char *p = text, *end = text + len;
+    struct links l   = {.delay_ms = -1};
+    size_t       cap = 0, lineno = 0;
+    const char  *p = text, *end = text + len;
     if (len > LINKS_MAX_BYTES)
         return errf(err, errsz, "URL list is %zu bytes, more than the %u allowed", len,
                     LINKS_MAX_BYTES);
     while (p < end) {
-        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *nl  = memchr(p, '\n', (size_t)(end - p));
         const char *eol = nl ? nl : end;
         lineno++;
         /* Trim blanks (and a CR) on both sides. */
@@ -224,8 +224,8 @@ int links_parse_list(const char *text, size_t len, struct links *out, char *err,
             errf(err, errsz, "out of memory");
             return -ENOMEM;
         }
-        char why[256] = "";
-        char *url = url_resolve(line, NULL, why, sizeof(why));
+        char  why[256] = "";
+        char *url      = url_resolve(line, NULL, why, sizeof(why));
         free(line);
         if (url == NULL) {
             errf(err, errsz, "line %zu: %s", lineno, why);
@@ -259,9 +259,9 @@ int links_parse(const char *text, size_t len, const char *base, struct links *ou
 
 int links_load_file(const char *path, struct links *out, char *err, size_t errsz)
 {
-    char *text;
+    char  *text;
     size_t len;
-    int rc = read_file(path, LINKS_MAX_BYTES, &text, &len);
+    int    rc = read_file(path, LINKS_MAX_BYTES, &text, &len);
     if (rc == -EFBIG)
         return errf(err, errsz, "%s: larger than the %u bytes allowed", path, LINKS_MAX_BYTES);
     if (rc == -EINVAL)
@@ -269,7 +269,7 @@ int links_load_file(const char *path, struct links *out, char *err, size_t errsz
     if (rc != 0)
         return errf(err, errsz, "%s: %s", path, strerror(-rc));
     char why[256] = "";
-    rc = links_parse(text, len, NULL, out, why, sizeof(why));
+    rc            = links_parse(text, len, NULL, out, why, sizeof(why));
     if (rc != 0)
         errf(err, errsz, "%s: %s", path, why);
     free(text);
@@ -290,7 +290,7 @@ int links_load_url(const char *url, struct links *out, char *err, size_t errsz)
         return errf(err, errsz, "%s: not a URL libcurl accepts", shown);
     }
     fetch_perform(&f);
-    enum fetch_err e = fetch_result(&f);
+    enum fetch_err e  = fetch_result(&f);
     int            rc = -EIO;
     if (e == FETCH_ERR_STATUS)
         errf(err, errsz, "%s: HTTP status %ld", shown, f.status);

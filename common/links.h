@@ -17,8 +17,8 @@
 
 struct link {
     char     *url;
-    long long size;      /* expected bytes, -1 when unknown */
-    char     *checksum;  /* expected checksum string, NULL when unknown */
+    long long size;     /* expected bytes, -1 when unknown */
+    char     *checksum; /* expected checksum string, NULL when unknown */
 };
 
 struct links {
@@ -36,8 +36,8 @@ struct links {
 /* Parse an index JSON (len bytes, need not be NUL-terminated). base is the
  * URL the index came from, for relative links; may be NULL. On error fills
  * err and returns -EINVAL (or -ENOMEM); *out is untouched. */
-int links_parse_json(const char *text, size_t len, const char *base, struct links *out,
-                     char *err, size_t errsz);
+int links_parse_json(const char *text, size_t len, const char *base, struct links *out, char *err,
+                     size_t errsz);
 
 /* Parse a URL list, one a line. Errors as links_parse_json. */
 int links_parse_list(const char *text, size_t len, struct links *out, char *err, size_t errsz);

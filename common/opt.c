@@ -34,13 +34,12 @@ static void choices_text(const char *const *choices, char *buf, size_t bufsz)
     buf[0] = '\0';
     for (size_t k = 0; k < n && used < bufsz; k++) {
         const char *sep = k == 0 ? "" : k + 1 == n ? " or " : ", ";
-        int w = snprintf(buf + used, bufsz - used, "%s%s", sep, choices[k]);
+        int         w   = snprintf(buf + used, bufsz - used, "%s%s", sep, choices[k]);
         used += w > 0 ? (size_t)w : 0;
     }
 }
 
-static int parse_choice(const struct opt *o, const char *val, void *opts, char *err,
-                        size_t errsz)
+static int parse_choice(const struct opt *o, const char *val, void *opts, char *err, size_t errsz)
 {
     for (size_t k = 0; o->choices[k] != NULL; k++) {
         if (strcmp(o->choices[k], val) == 0) {
@@ -192,7 +191,7 @@ void opt_help(FILE *f, const struct opt *table)
 }
 
 static const char *const type_names[] = {
-    [OPT_FLAG] = "flag", [OPT_UINT] = "uint", [OPT_REAL] = "real",
+    [OPT_FLAG] = "flag", [OPT_UINT] = "uint",     [OPT_REAL] = "real",
     [OPT_TEXT] = "text", [OPT_CHOICE] = "choice",
 };
 

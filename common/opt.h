@@ -33,18 +33,21 @@ enum opt_type {
 };
 
 struct opt {
-    const char         *name;    /* the flag without its "--" */
-    enum opt_type       type;
-    size_t              offset;  /* of the field in the options struct */
-    const char         *def;     /* default as typed; NULL: unset (0 / NULL) */
-    const char         *metavar; /* in help: N, MS, URL; NULL: from the type */
-    const char         *help;    /* one line */
-    uint64_t            min, max;   /* OPT_UINT */
-    double              fmin, fmax; /* OPT_REAL */
-    const char *const  *choices;    /* OPT_CHOICE: NULL-terminated */
+    const char        *name; /* the flag without its "--" */
+    enum opt_type      type;
+    size_t             offset;     /* of the field in the options struct */
+    const char        *def;        /* default as typed; NULL: unset (0 / NULL) */
+    const char        *metavar;    /* in help: N, MS, URL; NULL: from the type */
+    const char        *help;       /* one line */
+    uint64_t           min, max;   /* OPT_UINT */
+    double             fmin, fmax; /* OPT_REAL */
+    const char *const *choices;    /* OPT_CHOICE: NULL-terminated */
 };
 
-#define OPT_END {.name = NULL}
+#define OPT_END                                                                                    \
+    {                                                                                              \
+        .name = NULL                                                                               \
+    }
 
 /* Set every option of table to its default in opts (which the caller
  * zeroed). Returns 0, or -EINVAL with a message when a default does not

@@ -69,7 +69,7 @@ int save_name_valid(const char *name)
 
 int save_name_from_url(const char *url, char *out)
 {
-    size_t end = strcspn(url, "?#");
+    size_t end   = strcspn(url, "?#");
     size_t start = end;
     while (start > 0 && url[start - 1] != '/')
         start--;
@@ -197,10 +197,9 @@ static int write_whole(struct save_dir *d, const char *name, const void *data, s
     return save_commit(&f, d, name);
 }
 
-int save_atomic(const char *dir, const char *name, const void *data, size_t len)
+/* write_whole into the directory at path dir. */
+static int write_in(const char *dir, const char *name, const void *data, size_t len)
 {
-    if (!save_name_valid(name))
-        return -EINVAL;
     struct save_dir d = {.fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
     if (d.fd < 0)
         return -errno;
@@ -209,12 +208,19 @@ int save_atomic(const char *dir, const char *name, const void *data, size_t len)
     return rc;
 }
 
+int save_atomic(const char *dir, const char *name, const void *data, size_t len)
+{
+    if (!save_name_valid(name))
+        return -EINVAL;
+    return write_in(dir, name, data, len);
+}
+
 int save_path_atomic(const char *path, const void *data, size_t len)
 {
     char        dir[PATH_MAX];
     const char *slash = strrchr(path, '/');
-    const char *name = slash ? slash + 1 : path;
-    size_t      dlen = slash ? (size_t)(slash - path) : 1;
+    const char *name  = slash ? slash + 1 : path;
+    size_t      dlen  = slash ? (size_t)(slash - path) : 1;
     if (*name == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
         return -EISDIR;
     if (dlen >= sizeof(dir) || strlen(name) > SAVE_NAME_MAX)
@@ -225,10 +231,5 @@ int save_path_atomic(const char *path, const void *data, size_t len)
         snprintf(dir, sizeof(dir), "%.*s", (int)dlen, path);
     else
         strcpy(dir, ".");
-    struct save_dir d = {.fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-    if (d.fd < 0)
-        return -errno;
-    int rc = write_whole(&d, name, data, len);
-    close(d.fd);
-    return rc;
+    return write_in(dir, name, data, len);
 }

@@ -45,7 +45,7 @@ static void cpu_model(char *out, size_t outsz)
 
 void sysinfo_json(cJSON *obj)
 {
-    char model[256], kernel[256];
+    char           model[256], kernel[256];
     struct utsname u;
     cpu_model(model, sizeof(model));
     if (uname(&u) == 0)
@@ -59,7 +59,7 @@ void sysinfo_json(cJSON *obj)
     cJSON_AddStringToObject(obj, "cflags", CONCBENCH_CFLAGS);
     cJSON_AddStringToObject(obj, "libcurl", curl_version_info(CURLVERSION_NOW)->version);
     cJSON_AddStringToObject(obj, "cjson", cJSON_Version());
-    char xxh[16];
+    char     xxh[16];
     unsigned v = XXH_versionNumber();
     snprintf(xxh, sizeof(xxh), "%u.%u.%u", v / 10000, v / 100 % 100, v % 100);
     cJSON_AddStringToObject(obj, "xxhash", xxh);

@@ -17,7 +17,7 @@ int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
     if (s == NULL || !isdigit((unsigned char)s[0]))
         return -EINVAL;
     errno = 0;
-    char *end;
+    char              *end;
     unsigned long long v = strtoull(s, &end, 10);
     if (*end != '\0')
         return -EINVAL;
@@ -32,7 +32,7 @@ int parse_double(const char *s, double min, double max, double *out)
     if (s == NULL || *s == '\0' || isspace((unsigned char)s[0]))
         return -EINVAL;
     errno = 0;
-    char *end;
+    char  *end;
     double v = strtod(s, &end);
     if (*end != '\0' || !isfinite(v))
         return -EINVAL;
@@ -91,8 +91,8 @@ int read_file(const char *path, size_t limit, char **data, size_t *len)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return -errno;
-    int rc = 0;
-    char *buf = NULL;
+    int         rc  = 0;
+    char       *buf = NULL;
     struct stat st;
     if (fstat(fileno(f), &st) != 0) {
         rc = -errno;
@@ -107,7 +107,7 @@ int read_file(const char *path, size_t limit, char **data, size_t *len)
         goto out;
     }
     size_t n = (size_t)st.st_size;
-    buf = malloc(n + 1);
+    buf      = malloc(n + 1);
     if (buf == NULL) {
         rc = -ENOMEM;
         goto out;
@@ -117,9 +117,9 @@ int read_file(const char *path, size_t limit, char **data, size_t *len)
         goto out;
     }
     buf[n] = '\0';
-    *data = buf;
-    *len  = n;
-    buf   = NULL;
+    *data  = buf;
+    *len   = n;
+    buf    = NULL;
 out:
     free(buf);
     fclose(f);

@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ready = 1;
     }
     struct links l = {0};
-    char err[256];
+    char         err[256];
     if (links_parse((const char *)data, size, "http://127.0.0.1:8080/api/index.json", &l, err,
                     sizeof(err)) == 0) {
         if (l.n == 0)

@@ -41,7 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_name(url);
 
     struct links l = {0};
-    char err[256];
+    char         err[256];
     if (links_parse_list(url, strlen(url), &l, err, sizeof(err)) == 0) {
         for (size_t i = 0; i < l.n; i++)
             check_name(l.v[i].url);

@@ -18,9 +18,9 @@ static int replay_file(const char *path)
     FILE *f = fopen(path, "rb");
     if (f == NULL)
         return -1;
-    size_t cap = 1 << 16, len = 0;
+    size_t   cap = 1 << 16, len = 0;
     uint8_t *buf = malloc(cap);
-    size_t got;
+    size_t   got;
     while (buf != NULL && (got = fread(buf + len, 1, cap - len, f)) > 0) {
         len += got;
         if (len == cap) {
@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 {
     int count = 0;
     for (int a = 1; a < argc; a++) {
-        DIR *d = opendir(argv[a]);
+        DIR           *d = opendir(argv[a]);
         struct dirent *e;
         if (d == NULL) {
             fprintf(stderr, "replay: cannot open %s\n", argv[a]);

@@ -5,8 +5,9 @@
 # matrix from them (scripts/plan.py: every strategy on every workload's
 # bench series), starts `concbench serve` on a free port, and runs the
 # matrix under hyperfine, interleaved: each round runs every point of a
-# series once (A B C ... A B C ...), so drift and a neighbour's bursts
-# land on every strategy alike. Every sample keeps two clocks: hyperfine
+# series once (A B C ... A B C ...), starting at another point each round
+# (B C ... A, ...), so drift, a neighbour's bursts and the cost of going
+# first land on every strategy alike. Every sample keeps two clocks: hyperfine
 # times the whole process, and the process writes its own result
 # (in-process clock, verification, rusage) with --output. Then merge.py,
 # plot.sh and report.py make results/<UTC timestamp>/, and results/latest
@@ -145,8 +146,13 @@ for series in "${SERIES[@]}"; do
         say "step $step/$TOTAL_STEPS: $wl/$se round $round/$RUNS ($npoints points$eta)"
         warm=0
         [ "$round" = 1 ] && warm=$WARMUP
+        # Each round starts at another point of the series (rotated by
+        # round x points / rounds), so no strategy always runs first or
+        # right after the same neighbour.
+        shift_by=$(((round - 1) * npoints / RUNS * 3)) # 3 words a point: -n NAME CMD
+        rotated=("${cmds[@]:shift_by}" "${cmds[@]:0:shift_by}")
         hf=(hyperfine -N --style basic --runs 1 --warmup "$warm" --ignore-failure
-            --export-json "$RAW/$wl-$se-r$round.json" "${cmds[@]//\{round\}/$round}")
+            --export-json "$RAW/$wl-$se-r$round.json" "${rotated[@]//\{round\}/$round}")
         # hyperfine runs in a session of its own, in the background, so that
         # `wait` returns at once on SIGINT/SIGTERM and cleanup can stop it.
         setsid "${hf[@]}" >>"$RAW/hyperfine.log" 2>&1 &

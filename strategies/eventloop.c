@@ -41,7 +41,7 @@
 #include <unistd.h>
 
 struct slot {
-    void    *w;        /* the workload's worker state */
+    void    *w; /* the workload's worker state */
     unsigned id;
     int      busy;     /* a task is in flight */
     size_t   task;     /* the task in flight, or waiting for its retry */
@@ -84,7 +84,7 @@ static int loop_watch(struct async_loop *al, int fd, unsigned events, int fresh)
 
 static int loop_timer(struct async_loop *al, long ms)
 {
-    struct loop      *l = (struct loop *)al;
+    struct loop      *l   = (struct loop *)al;
     struct itimerspec its = {0};
     if (ms == 0) {
         /* "At once" needs no timer: the loop checks this flag after every
@@ -94,7 +94,7 @@ static int loop_timer(struct async_loop *al, long ms)
         return 0;
     }
     if (ms > 0) {
-        its.it_value.tv_sec = ms / 1000;
+        its.it_value.tv_sec  = ms / 1000;
         its.it_value.tv_nsec = (ms % 1000) * 1000000L;
     }
     return timerfd_settime(l->tfd, 0, &its, NULL) == 0 ? 0 : -errno;
@@ -104,10 +104,10 @@ static void slot_start_next(struct loop *l, struct slot *s);
 
 static void loop_done(struct async_loop *al, void *token)
 {
-    struct loop               *l = (struct loop *)al;
-    struct slot               *s = token;
-    const struct strategy_run *r = l->run;
-    const struct tasks        *t = r->tasks;
+    struct loop               *l   = (struct loop *)al;
+    struct slot               *s   = token;
+    const struct strategy_run *r   = l->run;
+    const struct tasks        *t   = r->tasks;
     struct task_result        *res = &r->results[s->task];
 
     s->busy = 0;
@@ -139,7 +139,7 @@ static void loop_done(struct async_loop *al, void *token)
  * began (its result is then final). */
 static int slot_start(struct loop *l, struct slot *s, size_t i)
 {
-    const struct tasks *t = l->run->tasks;
+    const struct tasks *t   = l->run->tasks;
     struct task_result *res = &l->run->results[i];
     if (t->ops->async_start(l->source, s->w, i, s, res) != 0) {
         res->worker = s->id;
@@ -197,7 +197,7 @@ static void stop_all(struct loop *l)
             t->ops->async_cancel(l->source, s->w);
         l->run->results[s->task] =
             (struct task_result){.done = 1, .err = TASK_INTERRUPTED, .worker = s->id};
-        s->busy = 0;
+        s->busy     = 0;
         s->retry_at = 0;
     }
     l->inflight = l->waiting = 0;
@@ -223,7 +223,7 @@ static void dispatch(struct loop *l, const struct epoll_event *ev)
             return; /* a spurious wake-up: nothing expired */
         ops->async_ready(l->source, -1, 0);
     } else {
-        uint32_t e = ev->events;
+        uint32_t e    = ev->events;
         unsigned mask = ((e & EPOLLIN) ? ASYNC_IN : 0u) | ((e & EPOLLOUT) ? ASYNC_OUT : 0u) |
                         ((e & (EPOLLERR | EPOLLHUP)) ? ASYNC_ERR : 0u);
         ops->async_ready(l->source, ev->data.fd, mask);
@@ -266,16 +266,15 @@ static int eventloop_run(const struct strategy_run *r)
         return strategy_run_by_name("sequential", r, 1, r->hooks);
 
     struct loop l = {
-        .iface  = {.watch = loop_watch, .timer = loop_timer, .done = loop_done},
-        .run    = r,
-        .epfd   = epoll_create1(EPOLL_CLOEXEC),
-        .tfd    = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC),
-        .slots  = calloc(r->workers, sizeof(struct slot)),
+        .iface = {.watch = loop_watch, .timer = loop_timer, .done = loop_done},
+        .run   = r,
+        .epfd  = epoll_create1(EPOLL_CLOEXEC),
+        .tfd   = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC),
+        .slots = calloc(r->workers, sizeof(struct slot)),
     };
     int rc = 0;
     if (l.epfd < 0 || l.tfd < 0 || l.slots == NULL) {
-        rc = errc(-errno, r->err, r->errsz, "unable to set up the event loop: %s",
-                  strerror(errno));
+        rc = errc(-errno, r->err, r->errsz, "unable to set up the event loop: %s", strerror(errno));
         goto done;
     }
     for (; l.nslots < r->workers; l.nslots++) {

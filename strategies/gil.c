@@ -48,15 +48,15 @@ struct gil {
     pthread_cond_t  cond;        /* signalled when the lock is released */
     pthread_cond_t  switch_cond; /* signalled when the lock is taken */
     int             locked;
-    long            holder;      /* id of the holder, or the last one */
+    long            holder; /* id of the holder, or the last one */
     unsigned long   switch_number;
-    unsigned        waiting;     /* threads inside gil_take */
+    unsigned        waiting; /* threads inside gil_take */
     atomic_int      drop_request;
     uint64_t        interval_ns;
     /* Statistics, under mu. */
-    uint64_t        switches;    /* the lock changed hands */
-    uint64_t        forced;      /* drops asked for by a waiter */
-    uint64_t        wait_ns;     /* summed over threads */
+    uint64_t switches; /* the lock changed hands */
+    uint64_t forced;   /* drops asked for by a waiter */
+    uint64_t wait_ns;  /* summed over threads */
 };
 
 /* One pool thread's view: the lock and who it is. */
@@ -76,12 +76,12 @@ static void deadline_after(struct timespec *ts, uint64_t ns)
 
 static void gil_take(struct gil_thread *t)
 {
-    struct gil *g = t->gil;
-    uint64_t t0 = clock_ns();
+    struct gil *g  = t->gil;
+    uint64_t    t0 = clock_ns();
     pthread_mutex_lock(&g->mu);
     g->waiting++;
     while (g->locked) {
-        unsigned long seen = g->switch_number;
+        unsigned long   seen = g->switch_number;
         struct timespec deadline;
         deadline_after(&deadline, g->interval_ns);
         int rc = pthread_cond_timedwait(&g->cond, &g->mu, &deadline);
@@ -119,8 +119,14 @@ static void gil_drop(struct gil_thread *t, int forced)
 }
 
 /* The exec hooks of a thread under the lock. */
-static void on_blocking_begin(void *arg) { gil_drop(arg, 0); }
-static void on_blocking_end(void *arg) { gil_take(arg); }
+static void on_blocking_begin(void *arg)
+{
+    gil_drop(arg, 0);
+}
+static void on_blocking_end(void *arg)
+{
+    gil_take(arg);
+}
 
 static void on_checkpoint(void *arg)
 {
@@ -140,11 +146,11 @@ struct gil_run {
 static void thread_enter(void *arg, unsigned id)
 {
     struct gil_run    *run = arg;
-    struct gil_thread *t = &run->threads[id];
-    *t = (struct gil_thread){
-        .gil   = &run->gil,
-        .id    = (long)id,
-        .hooks = {on_blocking_begin, on_blocking_end, on_checkpoint, t},
+    struct gil_thread *t   = &run->threads[id];
+    *t                     = (struct gil_thread){
+                            .gil   = &run->gil,
+                            .id    = (long)id,
+                            .hooks = {on_blocking_begin, on_blocking_end, on_checkpoint, t},
     };
     exec_set_hooks(&t->hooks);
     gil_take(t);
@@ -166,7 +172,7 @@ static void gil_init(struct gil *g, uint64_t interval_ns)
     pthread_cond_init(&g->cond, &ca);
     pthread_cond_init(&g->switch_cond, NULL);
     pthread_condattr_destroy(&ca);
-    g->holder = -1;
+    g->holder      = -1;
     g->interval_ns = interval_ns;
 }
 
@@ -183,15 +189,14 @@ struct gil_opts {
 
 static int gil_run_tasks(const struct strategy_run *r)
 {
-    const struct gil_opts *o = r->opts;
+    const struct gil_opts *o   = r->opts;
     struct gil_run         run = {.threads = calloc(r->workers, sizeof(*run.threads))};
     if (run.threads == NULL)
         return errc(-ENOMEM, r->err, r->errsz, "out of memory");
     gil_init(&run.gil, (uint64_t)(o->switch_interval_ms * 1e6));
 
-    struct strategy_hooks hooks = {.worker_enter = thread_enter,
-                                   .worker_leave = thread_leave,
-                                   .arg          = &run};
+    struct strategy_hooks hooks = {
+        .worker_enter = thread_enter, .worker_leave = thread_leave, .arg = &run};
     int rc = strategy_run_by_name("threads", r, r->workers, &hooks);
 
     struct gil *g = &run.gil;

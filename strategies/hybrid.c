@@ -26,7 +26,7 @@
 
 static int hybrid_run(const struct strategy_run *r)
 {
-    const struct tasks *t = r->tasks;
+    const struct tasks *t     = r->tasks;
     unsigned            cores = (unsigned)sysinfo_cores();
     if (t->ops->async_start == NULL) {
         unsigned n = r->workers < cores ? r->workers : cores;
@@ -38,11 +38,11 @@ static int hybrid_run(const struct strategy_run *r)
         return strategy_run_by_name("eventloop", r, r->workers, NULL);
 
     struct stage_pool *sp;
-    int rc = stage_pool_start(&sp, t, r->results, cores, cores * WAITING_PER_THREAD);
+    int                rc = stage_pool_start(&sp, t, r->results, cores, cores * WAITING_PER_THREAD);
     if (rc != 0)
         return errc(rc, r->err, r->errsz, "unable to start the stage pool: %s", strerror(-rc));
     struct strategy_hooks hooks = {.stage = stage_submit, .arg = sp};
-    rc = strategy_run_by_name("eventloop", r, r->workers, &hooks);
+    rc                          = strategy_run_by_name("eventloop", r, r->workers, &hooks);
     stage_pool_finish(sp); /* the pool drains every queued stage first */
     return rc;
 }

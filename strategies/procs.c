@@ -96,8 +96,7 @@ static int write_msg(int fd, const void *buf, size_t len)
 }
 
 /* The child: take tasks until the task pipe is closed, report each. */
-static void child_main(const struct tasks *t, unsigned id, pid_t parent, int task_fd,
-                       int result_fd)
+static void child_main(const struct tasks *t, unsigned id, pid_t parent, int task_fd, int result_fd)
 {
     void    *w;
     uint64_t task;
@@ -145,8 +144,8 @@ static int fork_workers(const struct strategy_run *r, pid_t *pids, int task_pipe
  * flight; close it once everything is handed out. On a stop request, pass
  * SIGTERM on, hand out nothing more, and collect until every child has
  * gone (end-of-file on the result pipe). */
-static void dispatch(const struct strategy_run *r, const pid_t *pids, unsigned forked,
-                     int *task_wr, int result_rd, int *stopped)
+static void dispatch(const struct strategy_run *r, const pid_t *pids, unsigned forked, int *task_wr,
+                     int result_rd, int *stopped)
 {
     size_t            n = r->tasks->n, dispatched = 0, received = 0;
     struct result_msg batch[BATCH];
@@ -208,7 +207,7 @@ static int procs_run(const struct strategy_run *r)
     }
     forked = fork_workers(r, pids, task_pipe, result_pipe);
     if (forked < 0) {
-        rc = errc(forked, r->err, r->errsz, "unable to fork a worker: %s", strerror(-forked));
+        rc     = errc(forked, r->err, r->errsz, "unable to fork a worker: %s", strerror(-forked));
         forked = 0;
         goto done;
     }

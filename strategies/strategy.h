@@ -39,7 +39,7 @@ struct task_ops {
     /* Per-worker state, set up on the worker's own thread before its
      * first task (one reused easy handle, a buffer). Optional. Returns 0
      * or -errno. */
-    int  (*worker_init)(void *ctx, void **w);
+    int (*worker_init)(void *ctx, void **w);
     void (*worker_fini)(void *ctx, void *w);
 
     /* Run task i to its end on the calling thread: the blocking form. */
@@ -57,21 +57,20 @@ struct task_ops {
      *                 the same w (a retry); r is final when r->done, else
      *                 a CPU stage is pending (take_job below)
      *   async_cancel  abandon w's task in flight (a stop request) */
-    void    *(*async_open)(void *ctx, struct async_loop *loop);
-    void     (*async_close)(void *source);
-    int      (*async_start)(void *source, void *w, size_t i, void *token,
-                            struct task_result *r);
-    void     (*async_ready)(void *source, int fd, unsigned events);
+    void *(*async_open)(void *ctx, struct async_loop *loop);
+    void (*async_close)(void *source);
+    int (*async_start)(void *source, void *w, size_t i, void *token, struct task_result *r);
+    void (*async_ready)(void *source, int fd, unsigned events);
     unsigned (*async_finish)(void *ctx, void *w, size_t i, struct task_result *r);
-    void     (*async_cancel)(void *source, void *w);
+    void (*async_cancel)(void *source, void *w);
 
     /* A CPU stage after the asynchronous part (mixed's transform).
      * Optional. take_job moves what the stage needs out of w, so w can
      * start its next task at once; run_job completes the task on any
      * thread and frees the job; drop_job frees a job that will not run. */
     void *(*take_job)(void *ctx, void *w, size_t i);
-    void  (*run_job)(void *ctx, void *job, struct task_result *r);
-    void  (*drop_job)(void *ctx, void *job);
+    void (*run_job)(void *ctx, void *job, struct task_result *r);
+    void (*drop_job)(void *ctx, void *job);
 };
 
 struct tasks {
@@ -146,17 +145,16 @@ struct strategy_run {
 };
 
 struct strategy {
-    const char *name;
-    const char *summary;     /* one line */
-    const char *limits;      /* what the model cannot do; recorded in results */
-    unsigned    caps;        /* CAP_* */
-    unsigned    max_workers; /* 0: no limit; the runner clamps --workers */
-    int         order;       /* display order in tables and charts */
-    const char *color;       /* colour hint for charts, "#rrggbb" */
-    const char *peer;        /* the strategy this one is a variant of (gil:
-                              * threads), compared against in the report */
-    const struct opt *options;   /* OPT_END-terminated, or NULL */
-    size_t            opts_size; /* sizeof its options struct */
+    const char       *name;
+    const char       *summary;     /* one line */
+    const char       *limits;      /* what the model cannot do; recorded in results */
+    unsigned          caps;        /* CAP_* */
+    unsigned          max_workers; /* 0: no limit; the runner clamps --workers */
+    int               order;       /* display order in tables and charts */
+    const char       *color;       /* colour hint for charts, "#rrggbb" */
+    const char       *peer;        /* the model this one varies (gil: threads) */
+    const struct opt *options;     /* OPT_END-terminated, or NULL */
+    size_t            opts_size;   /* sizeof its options struct */
 
     /* Run every task once. A task left with done == 0 is reported
      * interrupted (after a stop request) or lost. Returns 0 when the
@@ -174,11 +172,13 @@ struct strategy_entry {
 /* Define and register this file's strategy:
  *     STRATEGY(threads) = { .name = "threads", ... };
  * sym only names the static object; .name is what users type. */
-#define STRATEGY(sym)                                                                        \
-    static const struct strategy sym;                                                        \
-    __attribute__((used, section("cb_strategies"))) static const struct strategy_entry      \
-        sym##_entry = {&sym, __FILE__};                                                      \
+// clang-format off
+#define STRATEGY(sym)                                                       \
+    static const struct strategy sym;                                       \
+    __attribute__((used, section("cb_strategies")))                         \
+    static const struct strategy_entry sym##_entry = {&sym, __FILE__};      \
     static const struct strategy sym
+// clang-format on
 
 /* Every registration, in link order: for the registry check. */
 const struct strategy_entry *strategy_entries(size_t *n);

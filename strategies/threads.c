@@ -61,12 +61,12 @@ static int next_task(struct queue *q, size_t *i)
 
 static void *worker_main(void *arg)
 {
-    struct worker             *self = arg;
-    const struct strategy_run *r = self->pool->run;
-    const struct tasks        *t = r->tasks;
-    const struct strategy_hooks *h = r->hooks;
-    void                      *w;
-    size_t                     i;
+    struct worker               *self = arg;
+    const struct strategy_run   *r    = self->pool->run;
+    const struct tasks          *t    = r->tasks;
+    const struct strategy_hooks *h    = r->hooks;
+    void                        *w;
+    size_t                       i;
 
     if (h && h->worker_enter)
         h->worker_enter(h->arg, self->id);
@@ -89,11 +89,11 @@ static void *worker_main(void *arg)
 
 static int threads_run(const struct strategy_run *r)
 {
-    size_t         n = r->tasks->n;
-    struct pool    pool = {.run = r};
+    size_t         n       = r->tasks->n;
+    struct pool    pool    = {.run = r};
     struct worker *workers = calloc(r->workers, sizeof(*workers));
     unsigned       started = 0;
-    int            rc = -ENOMEM;
+    int            rc      = -ENOMEM;
 
     if (workers == NULL || (rc = queue_init(&pool.queue, n < QUEUE_CAP ? n + 1 : QUEUE_CAP)) != 0) {
         free(workers);

@@ -31,7 +31,7 @@ static uint64_t naive(const char *kernel, uint64_t n, uint64_t work)
 static void *cpu_opts(const char *const *args, char *err, size_t errsz)
 {
     const struct workload *wl = workload_find("cpu");
-    void                  *o = calloc(1, wl->opts_size);
+    void                  *o  = calloc(1, wl->opts_size);
     if (o == NULL || opt_defaults(wl->options, o, err, errsz) != 0)
         return free(o), NULL;
     for (size_t k = 0; args[k] != NULL; k += 2) {
@@ -75,7 +75,7 @@ static int run_all(const char *const *args, unsigned workers, struct outcome *ou
     for (size_t i = 0; i < out->tasks.n; i++)
         out->tasks.ops->run(out->tasks.ctx, NULL, i, &out->r[i]);
     struct run_info ri = {"test", CAP_PARALLEL | CAP_SHARED_MEMORY, workers};
-    out->fields = cJSON_CreateObject();
+    out->fields        = cJSON_CreateObject();
     tally(out, &out->rep);
     wl->report(&out->tasks, out->r, &ri, &out->rep, out->fields);
     return 0;
@@ -138,7 +138,7 @@ static void test_sync_modes(void)
     const char *modes[] = {"local", "atomic", "mutex", "none"};
     for (int m = 0; m < 4; m++) {
         /* One thread: every mode must be exact, including the race. */
-        const char    *args[] = {"kernel", "heavy", "n", "10000", "chunk", "999",
+        const char    *args[] = {"kernel", "heavy", "n",    "10000",  "chunk", "999",
                                  "work",   "3",     "sync", modes[m], NULL};
         struct outcome o;
         if (run_all(args, 1, &o) != 0)
@@ -161,8 +161,8 @@ static void test_needs(void)
     unsigned               caps;
     const char            *none[] = {"sync", "none", NULL}, *local[] = {"sync", "local", NULL};
     void                  *o = cpu_opts(none, err, sizeof(err));
-    CHECK(o != NULL && wl->needs(o, &caps, buf, sizeof(buf)) != NULL &&
-          caps == CAP_SHARED_MEMORY && strcmp(buf, "--sync none") == 0);
+    CHECK(o != NULL && wl->needs(o, &caps, buf, sizeof(buf)) != NULL && caps == CAP_SHARED_MEMORY &&
+          strcmp(buf, "--sync none") == 0);
     free(o);
     o = cpu_opts(local, err, sizeof(err));
     CHECK(o != NULL && (wl->needs(o, &caps, buf, sizeof(buf)), caps == 0));
@@ -185,7 +185,7 @@ int main(void)
     run_case("heavy", 4096, 4096, 1000);
 
     char        err[256] = "";
-    const char *bad[] = {"kernel", "nope", NULL};
+    const char *bad[]    = {"kernel", "nope", NULL};
     CHECK(cpu_opts(bad, err, sizeof(err)) == NULL && strstr(err, "--kernel") != NULL);
     return check_done("test_cpu");
 }

@@ -14,9 +14,9 @@ static int parse(const char *text, const char *base, struct links *l, char *err)
 
 static int fails_with(const char *text, const char *needle)
 {
-    struct links l = {0};
-    char err[256] = "";
-    int rc = parse(text, NULL, &l, err);
+    struct links l        = {0};
+    char         err[256] = "";
+    int          rc       = parse(text, NULL, &l, err);
     if (rc == 0 || strstr(err, needle) == NULL) {
         fprintf(stderr, "  input %.60s: rc %d, err '%s', wanted '%s'\n", text, rc, err, needle);
         links_free(&l);
@@ -27,14 +27,14 @@ static int fails_with(const char *text, const char *needle)
 
 static void test_good_json(void)
 {
-    struct links l = {0};
-    char err[256] = "";
-    const char *doc = "{\"data\":["
-                      "{\"link\":\"http://127.0.0.1:8080/files/a.png\",\"size\":123,"
-                      "\"checksum\":\"xxh3:0123456789abcdef\"},"
-                      "{\"link\":\"https://example.org/b.gif\"},"
-                      "{\"link\":\"/files/c.png\",\"size\":null}"
-                      "],\"success\":true}";
+    struct links l        = {0};
+    char         err[256] = "";
+    const char  *doc      = "{\"data\":["
+                            "{\"link\":\"http://127.0.0.1:8080/files/a.png\",\"size\":123,"
+                            "\"checksum\":\"xxh3:0123456789abcdef\"},"
+                            "{\"link\":\"https://example.org/b.gif\"},"
+                            "{\"link\":\"/files/c.png\",\"size\":null}"
+                            "],\"success\":true}";
     CHECK(parse(doc, "http://127.0.0.1:8080/index.json", &l, err) == 0);
     CHECK(l.n == 3);
     if (l.n == 3) {
@@ -68,14 +68,14 @@ static void test_bad_json(void)
 
 static void test_lists(void)
 {
-    struct links l = {0};
-    char err[256] = "";
-    const char *list = "# flags\n"
-                       "\n"
-                       "  http://127.0.0.1:1/files/a.bin  \r\n"
-                       "\t\n"
-                       "https://example.org/x/y.png\n"
-                       "http://127.0.0.1:1/last"; /* no final newline */
+    struct links l        = {0};
+    char         err[256] = "";
+    const char  *list     = "# flags\n"
+                            "\n"
+                            "  http://127.0.0.1:1/files/a.bin  \r\n"
+                            "\t\n"
+                            "https://example.org/x/y.png\n"
+                            "http://127.0.0.1:1/last"; /* no final newline */
     CHECK(parse(list, NULL, &l, err) == 0);
     CHECK(l.n == 3);
     if (l.n == 3) {
@@ -91,8 +91,8 @@ static void test_lists(void)
 
 static void test_files(void)
 {
-    struct links l = {0};
-    char err[256] = "";
+    struct links l        = {0};
+    char         err[256] = "";
     CHECK(links_load_file("/nonexistent/index.json", &l, err, sizeof(err)) != 0);
     CHECK(strstr(err, "No such file") != NULL);
     CHECK(links_load_file("/", &l, err, sizeof(err)) != 0);

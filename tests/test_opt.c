@@ -21,22 +21,36 @@ struct o {
 static const char *const modes[] = {"local", "atomic", "none", NULL};
 
 static const struct opt table[] = {
-    {.name = "n", .type = OPT_UINT, .offset = offsetof(struct o, n), .def = "42", .help = "n",
-     .min = 1, .max = 1000},
-    {.name = "rate", .type = OPT_REAL, .offset = offsetof(struct o, rate), .def = "0.5",
-     .help = "rate", .fmin = 0, .fmax = 1},
+    {.name   = "n",
+     .type   = OPT_UINT,
+     .offset = offsetof(struct o, n),
+     .def    = "42",
+     .help   = "n",
+     .min    = 1,
+     .max    = 1000},
+    {.name   = "rate",
+     .type   = OPT_REAL,
+     .offset = offsetof(struct o, rate),
+     .def    = "0.5",
+     .help   = "rate",
+     .fmin   = 0,
+     .fmax   = 1},
     {.name = "name", .type = OPT_TEXT, .offset = offsetof(struct o, name), .help = "name"},
-    {.name = "mode", .type = OPT_CHOICE, .offset = offsetof(struct o, mode), .def = "atomic",
-     .choices = modes, .help = "mode"},
+    {.name    = "mode",
+     .type    = OPT_CHOICE,
+     .offset  = offsetof(struct o, mode),
+     .def     = "atomic",
+     .choices = modes,
+     .help    = "mode"},
     {.name = "flag", .type = OPT_FLAG, .offset = offsetof(struct o, flag), .help = "flag"},
     OPT_END,
 };
 
 static int refuses(const char *name, const char *val, const char *want)
 {
-    struct o v = {0};
+    struct o v        = {0};
     char     err[256] = "";
-    int      rc = opt_parse(opt_find(table, name), val, &v, err, sizeof(err));
+    int      rc       = opt_parse(opt_find(table, name), val, &v, err, sizeof(err));
     return rc != 0 && strstr(err, want) != NULL;
 }
 

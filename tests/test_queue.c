@@ -10,13 +10,13 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#define PRODUCERS 4
-#define CONSUMERS 4
+#define PRODUCERS    4
+#define CONSUMERS    4
 #define PER_PRODUCER 50000
 
-static struct queue q;
+static struct queue  q;
 static unsigned char seen[PRODUCERS * PER_PRODUCER];
-static uint64_t consumed_sum[CONSUMERS];
+static uint64_t      consumed_sum[CONSUMERS];
 
 static void *producer(void *arg)
 {
@@ -40,7 +40,7 @@ static void *consumer(void *arg)
 static void test_fifo_and_close(void)
 {
     struct queue s;
-    size_t v;
+    size_t       v;
     CHECK(queue_init(&s, 0) == -EINVAL);
     CHECK(queue_init(&s, 3) == 0);
     for (size_t i = 0; i < 3; i++)
@@ -70,7 +70,7 @@ static void test_mpmc(void)
     for (int i = 0; i < CONSUMERS; i++)
         pthread_join(c[i], NULL);
 
-    size_t once = 0;
+    size_t   once = 0;
     uint64_t sum = 0, n = PRODUCERS * PER_PRODUCER;
     for (size_t i = 0; i < n; i++)
         once += seen[i] == 1;

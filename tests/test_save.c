@@ -17,8 +17,8 @@ static char root[PATH_MAX];
 
 static size_t count_entries(const char *dir)
 {
-    size_t n = 0;
-    DIR *d = opendir(dir);
+    size_t         n = 0;
+    DIR           *d = opendir(dir);
     struct dirent *e;
     while (d != NULL && (e = readdir(d)) != NULL)
         n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
@@ -71,7 +71,7 @@ static void test_stream(void)
     }
     snprintf(path, sizeof(path), "%s/s.bin", dir);
     FILE  *fp = fopen(path, "r");
-    size_t n = fp ? fread(buf, 1, sizeof(buf), fp) : 0;
+    size_t n  = fp ? fread(buf, 1, sizeof(buf), fp) : 0;
     if (fp)
         fclose(fp);
     CHECK(n == 14 && memcmp(buf, "part one, two!", 14) == 0);
@@ -91,7 +91,7 @@ static void test_atomic(void)
     CHECK(save_atomic(dir, "x.bin", "first", 5) == 0);
     CHECK(save_atomic(dir, "x.bin", "second!", 7) == 0); /* replaces */
     snprintf(path, sizeof(path), "%s/x.bin", dir);
-    FILE *f = fopen(path, "r");
+    FILE  *f = fopen(path, "r");
     size_t n = f ? fread(buf, 1, sizeof(buf), f) : 0;
     if (f)
         fclose(f);
@@ -132,7 +132,8 @@ static void test_names(void)
 
 int main(void)
 {
-    snprintf(root, sizeof(root), "%s/concbench-test-save-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+    snprintf(root, sizeof(root), "%s/concbench-test-save-XXXXXX",
+             getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
     if (mkdtemp(root) == NULL) {
         perror("mkdtemp");
         return 1;

@@ -79,8 +79,8 @@ struct server {
     uint64_t           seed;
     unsigned           delay_ms;
     unsigned           jitter_ms;
-    uint64_t           rng;       /* jitter draws: deterministic from the seed */
-    struct pending    *pending;   /* delayed replies not sent yet */
+    uint64_t           rng;     /* jitter draws: deterministic from the seed */
+    struct pending    *pending; /* delayed replies not sent yet */
     uint64_t           requests;
     struct faults      faults;
     unsigned           port;
@@ -99,7 +99,7 @@ struct pending {
     struct pending        *prev, *next;
 };
 
-static const char not_found[] = "not found\n";
+static const char not_found[]    = "not found\n";
 static const char server_error[] = "injected server error\n";
 
 static uint64_t mix64(uint64_t z)
@@ -112,10 +112,10 @@ static uint64_t mix64(uint64_t z)
 /* The fault for the nth request of file i: a pure function of the seed. */
 static enum fault draw_fault(const struct server *srv, size_t i, unsigned nth)
 {
-    const struct faults *f = &srv->faults;
-    uint64_t h = mix64(srv->seed ^ mix64((uint64_t)i * 0x9e3779b97f4a7c15u + nth));
-    double u = (double)(h >> 11) / 9007199254740992.0;
-    double stall = (double)(mix64(h) >> 11) / 9007199254740992.0;
+    const struct faults *f     = &srv->faults;
+    uint64_t             h     = mix64(srv->seed ^ mix64((uint64_t)i * 0x9e3779b97f4a7c15u + nth));
+    double               u     = (double)(h >> 11) / 9007199254740992.0;
+    double               stall = (double)(mix64(h) >> 11) / 9007199254740992.0;
     if (u < f->error_rate)
         return FAULT_ERROR;
     u -= f->error_rate;
@@ -132,19 +132,21 @@ static enum fault draw_fault(const struct server *srv, size_t i, unsigned nth)
 static void reply_now(struct server *srv, struct evhttp_request *req, int status, const void *body,
                       size_t len)
 {
-    struct evbuffer *out = evbuffer_new();
-    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    struct evbuffer  *out = evbuffer_new();
+    struct evkeyvalq *h   = evhttp_request_get_output_headers(req);
     if (out == NULL) {
         evhttp_send_error(req, 500, "out of memory");
         return;
     }
     evhttp_add_header(h, "Content-Type",
                       status == 200 && body != srv->index ? "application/octet-stream"
-                      : status == 200                    ? "application/json"
-                                                         : "text/plain");
+                      : status == 200                     ? "application/json"
+                                                          : "text/plain");
     evbuffer_add_reference(out, body, len, NULL, NULL); /* bodies outlive the reply */
     evhttp_send_reply(req, status,
-                      status == 200 ? "OK" : status == 404 ? "Not Found" : "Internal Server Error",
+                      status == 200   ? "OK"
+                      : status == 404 ? "Not Found"
+                                      : "Internal Server Error",
                       out);
     evbuffer_free(out);
 }
@@ -162,7 +164,7 @@ static void pending_unlink(struct pending *p)
 /* Start a 200 reply whose body is sent later, in pieces: headers now. */
 static void reply_start(struct evhttp_request *req, size_t len)
 {
-    char clen[24];
+    char              clen[24];
     struct evkeyvalq *h = evhttp_request_get_output_headers(req);
     snprintf(clen, sizeof(clen), "%zu", len);
     evhttp_add_header(h, "Content-Type", "application/octet-stream");
@@ -185,7 +187,7 @@ static void send_part(struct evhttp_request *req, const void *data, size_t len,
 static void on_half_sent(struct evhttp_connection *conn, void *arg)
 {
     struct evhttp_request *req = arg;
-    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    struct bufferevent    *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
     if (bev != NULL)
         shutdown(bufferevent_getfd(bev), SHUT_RDWR);
     evhttp_send_reply_end(req);
@@ -202,8 +204,8 @@ static void on_delay_done(evutil_socket_t fd, short what, void *arg)
 {
     (void)fd;
     (void)what;
-    struct pending *p = arg;
-    struct server *srv = p->srv;
+    struct pending *p   = arg;
+    struct server  *srv = p->srv;
     switch (p->fault) {
     case FAULT_RESET:
         reply_start(p->req, p->len);
@@ -212,8 +214,8 @@ static void on_delay_done(evutil_socket_t fd, short what, void *arg)
     case FAULT_STALL:
         if (p->stage == 0) { /* headers now, the body after the stall */
             reply_start(p->req, p->len);
-            p->stage = 1;
-            struct timeval tv = {.tv_sec = srv->faults.stall_ms / 1000,
+            p->stage          = 1;
+            struct timeval tv = {.tv_sec  = srv->faults.stall_ms / 1000,
                                  .tv_usec = (srv->faults.stall_ms % 1000) * 1000};
             evtimer_add(p->timer, &tv);
             return;
@@ -255,16 +257,16 @@ static void reply(struct server *srv, struct evhttp_request *req, int status, co
         evhttp_send_error(req, 500, "out of memory");
         return;
     }
-    p->srv = srv;
-    p->req = req;
-    p->fault = fault;
+    p->srv    = srv;
+    p->req    = req;
+    p->fault  = fault;
     p->status = status;
-    p->body = body;
-    p->len = len;
-    p->next = srv->pending;
+    p->body   = body;
+    p->len    = len;
+    p->next   = srv->pending;
     if (p->next)
         p->next->prev = p;
-    srv->pending = p;
+    srv->pending      = p;
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
     evtimer_add(p->timer, &tv);
 }
@@ -276,7 +278,7 @@ static void reply(struct server *srv, struct evhttp_request *req, int status, co
 static void tune_connection(struct evhttp_request *req)
 {
     struct evhttp_connection *conn = evhttp_request_get_connection(req);
-    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    struct bufferevent       *bev  = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
     if (bev == NULL)
         return;
     int one = 1;
@@ -286,17 +288,17 @@ static void tune_connection(struct evhttp_request *req)
 
 static void on_request(struct evhttp_request *req, void *arg)
 {
-    struct server *srv = arg;
-    const char *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
-    size_t i;
+    struct server *srv  = arg;
+    const char    *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
+    size_t         i;
     srv->requests++;
     tune_connection(req);
     if (path != NULL && strcmp(path, "/index.json") == 0) {
         reply(srv, req, 200, srv->index, srv->index_len, FAULT_NONE);
     } else if (path != NULL && strncmp(path, "/files/", 7) == 0 &&
                fixture_index(path + 7, srv->nfiles, &i) == 0) {
-        struct file *f = &srv->files[i];
-        enum fault fault = draw_fault(srv, i, f->requests++);
+        struct file *f     = &srv->files[i];
+        enum fault   fault = draw_fault(srv, i, f->requests++);
         srv->faults.counts[fault]++;
         if (fault == FAULT_ERROR)
             reply(srv, req, 500, server_error, sizeof(server_error) - 1, FAULT_NONE);
@@ -398,33 +400,59 @@ struct serve_opts {
     int         help;
 };
 
-#define RATE(n, f, h)                                                                            \
-    {.name = n, .type = OPT_REAL, .offset = offsetof(struct serve_opts, f), .metavar = "R",     \
-     .help = h, .fmin = 0, .fmax = 1}
-#define MS(n, f, d, h)                                                                           \
-    {.name = n, .type = OPT_UINT, .offset = offsetof(struct serve_opts, f), .def = d,           \
-     .metavar = "MS", .help = h, .min = 0, .max = 600000}
+#define RATE(n, f, h)                                                                              \
+    {                                                                                              \
+        .name = n, .type = OPT_REAL, .offset = offsetof(struct serve_opts, f), .metavar = "R",     \
+        .help = h, .fmin = 0, .fmax = 1                                                            \
+    }
+#define MS(n, f, d, h)                                                                             \
+    {                                                                                              \
+        .name = n, .type = OPT_UINT, .offset = offsetof(struct serve_opts, f), .def = d,           \
+        .metavar = "MS", .help = h, .min = 0, .max = 600000                                        \
+    }
 
 static const struct opt serve_options[] = {
-    {.name = "port", .type = OPT_UINT, .offset = offsetof(struct serve_opts, port), .def = "0",
-     .metavar = "P", .help = "port to listen on; 0 picks a free one", .min = 0, .max = 65535},
-    {.name = "files", .type = OPT_UINT, .offset = offsetof(struct serve_opts, files),
-     .def = "194", .help = "number of files (one per country flag by default)", .min = 1,
-     .max = SERVE_MAX_FILES},
-    {.name = "seed", .type = OPT_UINT, .offset = offsetof(struct serve_opts, seed), .def = "1",
-     .metavar = "S", .help = "seed of sizes, bodies and faults", .min = 0, .max = UINT64_MAX},
+    {.name    = "port",
+     .type    = OPT_UINT,
+     .offset  = offsetof(struct serve_opts, port),
+     .def     = "0",
+     .metavar = "P",
+     .help    = "port to listen on; 0 picks a free one",
+     .min     = 0,
+     .max     = 65535},
+    {.name   = "files",
+     .type   = OPT_UINT,
+     .offset = offsetof(struct serve_opts, files),
+     .def    = "194",
+     .help   = "number of files (one per country flag by default)",
+     .min    = 1,
+     .max    = SERVE_MAX_FILES},
+    {.name    = "seed",
+     .type    = OPT_UINT,
+     .offset  = offsetof(struct serve_opts, seed),
+     .def     = "1",
+     .metavar = "S",
+     .help    = "seed of sizes, bodies and faults",
+     .min     = 0,
+     .max     = UINT64_MAX},
     MS("delay-ms", delay_ms, "0", "delay every reply by MS, with a timer"),
     MS("jitter-ms", jitter_ms, "0", "add 0..MS to each delay, drawn from the seed"),
-    {.name = "dump", .type = OPT_TEXT, .offset = offsetof(struct serve_opts, dump),
-     .metavar = "DIR", .help = "write the files to DIR and exit instead of serving"},
+    {.name    = "dump",
+     .type    = OPT_TEXT,
+     .offset  = offsetof(struct serve_opts, dump),
+     .metavar = "DIR",
+     .help    = "write the files to DIR and exit instead of serving"},
     RATE("error-rate", error_rate, "fault: reply 500 to this fraction of file requests"),
     RATE("not-found-rate", not_found_rate, "fault: reply 404 for a listed file"),
     RATE("reset-rate", reset_rate, "fault: send half the body, then shut the connection down"),
     MS("stall-ms", stall_ms, "0", "fault: send the headers, then hold the body MS"),
-    RATE("stall-rate", stall_rate, "... for this fraction of requests (needs --stall-ms; 1 when "
-                                   "not given)"),
-    {.name = "help", .type = OPT_FLAG, .offset = offsetof(struct serve_opts, help),
-     .help = "this help"},
+    RATE("stall-rate", stall_rate,
+         "... for this fraction of requests (needs --stall-ms; 1 when "
+         "not given)"),
+    {.name   = "help",
+     .type   = OPT_FLAG,
+     .offset = offsetof(struct serve_opts, help),
+     .help   = "this help"},
     OPT_END,
 };
 
@@ -435,8 +463,10 @@ static void serve_help(FILE *f)
                "SIGTERM. The first line on stdout is 'listening on http://127.0.0.1:PORT'.\n"
                "Faults are drawn per file and request count from the seed.\n\n");
     opt_help(f, serve_options);
-    fprintf(f, "\n  GET /index.json    {\"delay_ms\",\"data\":[{\"id\",\"link\",\"size\",\"checksum\"}]}\n"
-               "  GET /files/NAME    the file's body; anything else is 404\n");
+    fprintf(
+        f,
+        "\n  GET /index.json    {\"delay_ms\",\"data\":[{\"id\",\"link\",\"size\",\"checksum\"}]}\n"
+        "  GET /files/NAME    the file's body; anything else is 404\n");
 }
 
 static int parse_serve(int argc, char **argv, struct serve_opts *o, struct server *srv)
@@ -454,16 +484,16 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o, struct serve
     if (o->stall_rate > 0 && o->stall_ms == 0)
         return usage_error("serve: --stall-rate needs --stall-ms (how long to stall)");
     *srv = (struct server){
-        .nfiles = (size_t)o->files,
-        .seed = o->seed,
-        .delay_ms = (unsigned)o->delay_ms,
+        .nfiles    = (size_t)o->files,
+        .seed      = o->seed,
+        .delay_ms  = (unsigned)o->delay_ms,
         .jitter_ms = (unsigned)o->jitter_ms,
-        .rng = o->seed * 0x9e3779b97f4a7c15u + 1, /* xorshift state must not be 0 */
-        .faults = {.error_rate = o->error_rate,
-                   .not_found_rate = o->not_found_rate,
-                   .reset_rate = o->reset_rate,
-                   .stall_ms = (unsigned)o->stall_ms,
-                   .stall_rate = o->stall_ms > 0 && o->stall_rate == 0 ? 1.0 : o->stall_rate},
+        .rng       = o->seed * 0x9e3779b97f4a7c15u + 1, /* xorshift state must not be 0 */
+        .faults    = {.error_rate     = o->error_rate,
+                      .not_found_rate = o->not_found_rate,
+                      .reset_rate     = o->reset_rate,
+                      .stall_ms       = (unsigned)o->stall_ms,
+                      .stall_rate     = o->stall_ms > 0 && o->stall_rate == 0 ? 1.0 : o->stall_rate},
     };
     return 0;
 }
@@ -472,9 +502,9 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o, struct serve
  * the signal events. Returns 0, or EXIT_USAGE with a message. */
 static int serve_listen(struct server *srv, unsigned port, struct event **sigs)
 {
-    struct sockaddr_in sin = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    struct sockaddr_in sin  = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     socklen_t          slen = sizeof(sin);
-    sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    sin.sin_addr.s_addr     = htonl(INADDR_LOOPBACK);
 
     /* Delays must be what they say. No cached time: with it, a timer added
      * late in a busy loop iteration is measured from the iteration's start
@@ -517,7 +547,7 @@ static void serve_free(struct server *srv, struct event **sigs)
 {
     while (srv->pending != NULL) {
         struct pending *p = srv->pending;
-        srv->pending = p->next;
+        srv->pending      = p->next;
         event_free(p->timer);
         free(p);
     }
@@ -533,10 +563,10 @@ static void serve_free(struct server *srv, struct event **sigs)
 
 int cmd_serve(int argc, char **argv)
 {
-    struct serve_opts o = {0};
-    struct server     srv = {0};
+    struct serve_opts o       = {0};
+    struct server     srv     = {0};
     struct event     *sigs[2] = {NULL, NULL};
-    int               rc = parse_serve(argc, argv, &o, &srv);
+    int               rc      = parse_serve(argc, argv, &o, &srv);
     if (rc != 0 || o.help)
         return o.help ? serve_help(stdout), 0 : rc;
     if (make_files(&srv) != 0) {

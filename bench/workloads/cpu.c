@@ -52,7 +52,7 @@
 enum kernel { KERNEL_SUM, KERNEL_HEAVY };
 enum sync { SYNC_LOCAL, SYNC_ATOMIC, SYNC_MUTEX, SYNC_NONE };
 static const char *const kernel_names[] = {"sum", "heavy", NULL};
-static const char *const sync_names[] = {"local", "atomic", "mutex", "none", NULL};
+static const char *const sync_names[]   = {"local", "atomic", "mutex", "none", NULL};
 
 struct cpu_opts {
     unsigned kernel; /* enum kernel */
@@ -63,12 +63,12 @@ struct cpu_opts {
 };
 
 struct cpu_ctx {
-    uint64_t        *a;
-    uint64_t         n;
-    uint64_t         chunk;
-    uint64_t         work;
-    enum kernel      kernel;
-    enum sync        sync;
+    uint64_t   *a;
+    uint64_t    n;
+    uint64_t    chunk;
+    uint64_t    work;
+    enum kernel kernel;
+    enum sync   sync;
     /* The one shared total of the atomic, mutex and none modes: the only
      * state the tasks write besides their results. */
     _Atomic uint64_t total;
@@ -86,10 +86,10 @@ static const struct task_ops cpu_ops;
  * of 4 KiB ones, and the children do not fault each page in again. */
 static uint64_t *array_alloc(uint64_t n)
 {
-    const size_t huge = 2u << 20;
-    size_t bytes = (size_t)n * sizeof(uint64_t);
-    bytes = (bytes + huge - 1) / huge * huge;
-    void *p = aligned_alloc(huge, bytes);
+    const size_t huge  = 2u << 20;
+    size_t       bytes = (size_t)n * sizeof(uint64_t);
+    bytes              = (bytes + huge - 1) / huge * huge;
+    void *p            = aligned_alloc(huge, bytes);
     if (p != NULL)
         madvise(p, bytes, MADV_HUGEPAGE); /* advice only: fine if refused */
     return p;
@@ -101,12 +101,12 @@ static int cpu_setup(const void *opts, struct tasks *t, char *err, size_t errsz)
     struct cpu_ctx        *c = calloc(1, sizeof(*c));
     if (c == NULL)
         return errc(-ENOMEM, err, errsz, "out of memory");
-    c->n = o->n;
-    c->chunk = o->chunk < o->n ? o->chunk : o->n;
-    c->work = o->work;
+    c->n      = o->n;
+    c->chunk  = o->chunk < o->n ? o->chunk : o->n;
+    c->work   = o->work;
     c->kernel = (enum kernel)o->kernel;
-    c->sync = (enum sync)o->sync;
-    c->a = array_alloc(c->n);
+    c->sync   = (enum sync)o->sync;
+    c->a      = array_alloc(c->n);
     if (c->a == NULL) {
         free(c);
         return errc(-ENOMEM, err, errsz, "unable to allocate %llu MiB for --n %llu",
@@ -173,13 +173,13 @@ static void kernel_shared(struct cpu_ctx *c, const uint64_t *a, uint64_t len)
 static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
 {
     (void)w;
-    struct cpu_ctx *c = ctx;
-    uint64_t lo = (uint64_t)i * c->chunk;
-    uint64_t len = c->n - lo < c->chunk ? c->n - lo : c->chunk;
-    uint64_t t0 = clock_ns(), s = 0;
+    struct cpu_ctx *c   = ctx;
+    uint64_t        lo  = (uint64_t)i * c->chunk;
+    uint64_t        len = c->n - lo < c->chunk ? c->n - lo : c->chunk;
+    uint64_t        t0 = clock_ns(), s = 0;
     for (uint64_t b = 0; b < len; b += EXEC_CHECK_EVERY) {
-        uint64_t blen = len - b < EXEC_CHECK_EVERY ? len - b : EXEC_CHECK_EVERY;
-        const uint64_t *p = c->a + lo + b;
+        uint64_t        blen = len - b < EXEC_CHECK_EVERY ? len - b : EXEC_CHECK_EVERY;
+        const uint64_t *p    = c->a + lo + b;
         if (c->sync != SYNC_LOCAL)
             kernel_shared(c, p, blen);
         else if (c->kernel == KERNEL_SUM)
@@ -188,12 +188,12 @@ static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
             s += kernel_heavy(p, blen, c->work);
         exec_checkpoint();
     }
-    r->value = s;
+    r->value    = s;
     r->start_ns = t0;
-    r->end_ns = clock_ns();
-    r->bytes = len * sizeof(uint64_t);
-    r->err = TASK_OK;
-    r->done = 1;
+    r->end_ns   = clock_ns();
+    r->bytes    = len * sizeof(uint64_t);
+    r->err      = TASK_OK;
+    r->done     = 1;
 }
 
 /* n(n+1)/2 mod 2^64, halving the even factor first so nothing overflows
@@ -216,7 +216,7 @@ static uint64_t cpu_expected(const struct cpu_ctx *c)
 static void cpu_report(const struct tasks *t, const struct task_result *r,
                        const struct run_info *ri, struct run_report *rep, cJSON *fields)
 {
-    struct cpu_ctx *c = t->ctx;
+    struct cpu_ctx *c   = t->ctx;
     uint64_t        sum = 0;
     if (c->sync == SYNC_LOCAL)
         for (size_t i = 0; i < t->n; i++)
@@ -224,12 +224,12 @@ static void cpu_report(const struct tasks *t, const struct task_result *r,
     else
         sum = atomic_load(&c->total);
     uint64_t expected = cpu_expected(c);
-    rep->wrong = rep->failed == 0 && sum != expected;
-    rep->verified = rep->failed == 0 && sum == expected;
+    rep->wrong        = rep->failed == 0 && sum != expected;
+    rep->verified     = rep->failed == 0 && sum == expected;
     /* The race is meant to lose updates: two workers at once on a shared
      * total with nothing making load-add-store one step. */
-    rep->expected_fail = c->sync == SYNC_NONE && ri->workers >= 2 &&
-                         (ri->strategy_caps & CAP_PARALLEL);
+    rep->expected_fail =
+        c->sync == SYNC_NONE && ri->workers >= 2 && (ri->strategy_caps & CAP_PARALLEL);
 
     char sum_s[24], exp_s[24];
     snprintf(sum_s, sizeof(sum_s), "%llu", (unsigned long long)sum);
@@ -256,7 +256,7 @@ static void cpu_report(const struct tasks *t, const struct task_result *r,
 static const char *cpu_needs(const void *opts, unsigned *caps, char *buf, size_t bufsz)
 {
     const struct cpu_opts *o = opts;
-    *caps = o->sync == SYNC_LOCAL ? 0 : CAP_SHARED_MEMORY;
+    *caps                    = o->sync == SYNC_LOCAL ? 0 : CAP_SHARED_MEMORY;
     snprintf(buf, bufsz, "--sync %s", sync_names[o->sync]);
     return buf;
 }
@@ -273,20 +273,20 @@ static const struct opt cpu_options[] = {
      .def     = "heavy",
      .metavar = "KERNEL",
      .help    = "memory-bound sum, or compute-bound LCG rounds per element"},
-    {.name    = "n",
-     .type    = OPT_UINT,
-     .offset  = offsetof(struct cpu_opts, n),
-     .def     = "16777216",
-     .help    = "array elements (8 bytes each)",
-     .min     = 1,
-     .max     = CPU_MAX_N},
-    {.name    = "chunk",
-     .type    = OPT_UINT,
-     .offset  = offsetof(struct cpu_opts, chunk),
-     .def     = "65536",
-     .help    = "elements per task",
-     .min     = 1,
-     .max     = CPU_MAX_N},
+    {.name   = "n",
+     .type   = OPT_UINT,
+     .offset = offsetof(struct cpu_opts, n),
+     .def    = "16777216",
+     .help   = "array elements (8 bytes each)",
+     .min    = 1,
+     .max    = CPU_MAX_N},
+    {.name   = "chunk",
+     .type   = OPT_UINT,
+     .offset = offsetof(struct cpu_opts, chunk),
+     .def    = "65536",
+     .help   = "elements per task",
+     .min    = 1,
+     .max    = CPU_MAX_N},
     {.name    = "work",
      .type    = OPT_UINT,
      .offset  = offsetof(struct cpu_opts, work),
@@ -306,16 +306,28 @@ static const struct opt cpu_options[] = {
 };
 
 static const struct bench_series cpu_series[] = {
-    {.id = "sum", .title = "sum kernel (memory-bound)",
-     .args = "--kernel sum --n 33554432", .quick_args = "--kernel sum --n 4194304",
-     .workers = "cores", .quick_workers = "1 2", .chart = "speedup"},
-    {.id = "heavy", .title = "heavy kernel (compute-bound)",
-     .args = "--kernel heavy --n 8388608 --work 100",
-     .quick_args = "--kernel heavy --n 2097152 --work 100",
-     .workers = "cores", .quick_workers = "1 2", .chart = "speedup"},
-    {.id = "sync", .title = "a shared total: --sync modes (threads, sum kernel)",
-     .args = "--kernel sum --n 8388608", .workers = "cores", .quick_workers = "1 2",
-     .chart = "modes", .vary = "sync", .only = "threads"},
+    {.id            = "sum",
+     .title         = "sum kernel (memory-bound)",
+     .args          = "--kernel sum --n 33554432",
+     .quick_args    = "--kernel sum --n 4194304",
+     .workers       = "cores",
+     .quick_workers = "1 2",
+     .chart         = "speedup"},
+    {.id            = "heavy",
+     .title         = "heavy kernel (compute-bound)",
+     .args          = "--kernel heavy --n 8388608 --work 100",
+     .quick_args    = "--kernel heavy --n 2097152 --work 100",
+     .workers       = "cores",
+     .quick_workers = "1 2",
+     .chart         = "speedup"},
+    {.id            = "sync",
+     .title         = "a shared total: --sync modes (threads, sum kernel)",
+     .args          = "--kernel sum --n 8388608",
+     .workers       = "cores",
+     .quick_workers = "1 2",
+     .chart         = "modes",
+     .vary          = "sync",
+     .only          = "threads"},
     {.id = NULL},
 };
 

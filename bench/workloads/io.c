@@ -72,12 +72,12 @@ static unsigned io_finish(void *ctx, void *w, size_t i, struct task_result *r)
     return retry_ms;
 }
 
-static void io_report(const struct tasks *t, const struct task_result *r,
-                      const struct run_info *ri, struct run_report *rep, cJSON *fields)
+static void io_report(const struct tasks *t, const struct task_result *r, const struct run_info *ri,
+                      struct run_report *rep, cJSON *fields)
 {
     const struct dl_set *s = t->ctx;
-    rep->verified = rep->failed == 0 && s->size_only == 0 && s->unchecked == 0;
-    rep->wrong = rep->errors[dl_task_err(FETCH_ERR_VERIFY)] > 0;
+    rep->verified          = rep->failed == 0 && s->size_only == 0 && s->unchecked == 0;
+    rep->wrong             = rep->errors[dl_task_err(FETCH_ERR_VERIFY)] > 0;
     if (s->links.delay_ms >= 0)
         rep->bound_s = ceil((double)t->n / ri->workers) * (double)s->links.delay_ms / 1000.0;
     cJSON_AddStringToObject(fields, "out", s->dir.path);
@@ -104,8 +104,11 @@ static const struct opt io_options[] = {
 };
 
 static const struct bench_series io_series[] = {
-    {.id = "io", .title = "download, verify and save every file",
-     .workers = "1 2 4 8 16 32 64", .quick_workers = "1 4 16", .chart = "latency"},
+    {.id            = "io",
+     .title         = "download, verify and save every file",
+     .workers       = "1 2 4 8 16 32 64",
+     .quick_workers = "1 4 16",
+     .chart         = "latency"},
     {.id = NULL},
 };
 

@@ -74,7 +74,7 @@ static int mixed_setup(const void *opts, struct tasks *t, char *err, size_t errs
     c->rounds = o->work;
     lcg_jump(c->rounds, &c->ak, &c->ck);
     c->ak_inv = lcg_inverse(c->ak);
-    *t = (struct tasks){.ops = &mixed_ops, .ctx = c, .n = c->dl.links.n};
+    *t        = (struct tasks){.ops = &mixed_ops, .ctx = c, .n = c->dl.links.n};
     return 0;
 }
 
@@ -105,7 +105,7 @@ static int read_piece(int fd, char *buf, size_t len, uint64_t off)
 static int transform(const struct mixed_ctx *c, const char *in, char *out, size_t len)
 {
     size_t words = len / 8;
-    int    good = 1;
+    int    good  = 1;
     for (size_t k = 0; k < words; k++) {
         uint64_t x, y;
         memcpy(&x, in + 8 * k, 8);
@@ -122,13 +122,12 @@ static int transform(const struct mixed_ctx *c, const char *in, char *out, size_
 /* The stage: transform body into a new file, check, save under task i's
  * name. Sets the fields it owns and keeps the rest of *r (the attempts
  * and start the download recorded). */
-static void mixed_stage(struct mixed_ctx *c, size_t i, struct dl_body *body,
-                        struct task_result *r)
+static void mixed_stage(struct mixed_ctx *c, size_t i, struct dl_body *body, struct task_result *r)
 {
     char             in[STAGE_PIECE], out[STAGE_PIECE];
     struct save_file dst;
     uint32_t         err = dl_task_err(FETCH_ERR_WRITE);
-    int              rc = save_open(&c->dl.dir, c->dl.v[i].name, &dst);
+    int              rc  = save_open(&c->dl.dir, c->dl.v[i].name, &dst);
     if (rc == -EMFILE || rc == -ENFILE)
         err = dl_task_err(FETCH_ERR_FD_LIMIT);
     for (uint64_t off = 0; rc == 0 && off < body->bytes; off += STAGE_PIECE) {
@@ -137,7 +136,7 @@ static void mixed_stage(struct mixed_ctx *c, size_t i, struct dl_body *body,
             break;
         if (transform(c, in, out, len) != 0) {
             err = dl_task_err(FETCH_ERR_VERIFY);
-            rc = -EIO;
+            rc  = -EIO;
             break;
         }
         exec_blocking_begin();
@@ -154,9 +153,9 @@ static void mixed_stage(struct mixed_ctx *c, size_t i, struct dl_body *body,
         save_abort(&dst, &c->dl.dir);
     }
     dl_drop_body(&c->dl, body);
-    r->bytes = body->bytes;
-    r->err = rc == 0 ? TASK_OK : err;
-    r->done = 1;
+    r->bytes  = body->bytes;
+    r->err    = rc == 0 ? TASK_OK : err;
+    r->done   = 1;
     r->end_ns = clock_ns();
 }
 
@@ -191,7 +190,7 @@ static void *mixed_take_job(void *ctx, void *w, size_t i)
 
 static void mixed_drop_job(void *ctx, void *jp)
 {
-    struct mixed_ctx *c = ctx;
+    struct mixed_ctx *c   = ctx;
     struct mixed_job *job = jp;
     dl_drop_body(&c->dl, &job->body);
     free(job);
@@ -209,8 +208,8 @@ static void mixed_report(const struct tasks *t, const struct task_result *r,
 {
     const struct mixed_ctx *c = t->ctx;
     const struct dl_set    *s = &c->dl;
-    rep->verified = rep->failed == 0 && s->size_only == 0 && s->unchecked == 0;
-    rep->wrong = rep->errors[dl_task_err(FETCH_ERR_VERIFY)] > 0;
+    rep->verified             = rep->failed == 0 && s->size_only == 0 && s->unchecked == 0;
+    rep->wrong                = rep->errors[dl_task_err(FETCH_ERR_VERIFY)] > 0;
     if (s->links.delay_ms >= 0) /* the transfers' bound; the transform only adds */
         rep->bound_s = ceil((double)t->n / ri->workers) * (double)s->links.delay_ms / 1000.0;
     cJSON_AddStringToObject(fields, "out", s->dir.path);
@@ -249,9 +248,13 @@ static const struct opt mixed_options[] = {
 };
 
 static const struct bench_series mixed_series[] = {
-    {.id = "mixed", .title = "download, transform, verify and save every file",
-     .args = "--work 1000", .quick_args = "--work 200", .workers = "4 16",
-     .quick_workers = "4", .chart = "bars"},
+    {.id            = "mixed",
+     .title         = "download, transform, verify and save every file",
+     .args          = "--work 1000",
+     .quick_args    = "--work 200",
+     .workers       = "4 16",
+     .quick_workers = "4",
+     .chart         = "bars"},
     {.id = NULL},
 };
 

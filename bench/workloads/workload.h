@@ -69,16 +69,16 @@ struct bench_series {
 };
 
 struct workload {
-    const char *name;
-    const char *summary;   /* one line */
-    unsigned    caps;      /* WORKLOAD_* */
-    int         order;     /* display order */
-    const char *color;     /* colour hint for charts */
-    const char *test_args; /* small options for the test suites; "" for none */
-    const struct opt *options;      /* OPT_END-terminated */
-    size_t            opts_size;    /* sizeof its options struct */
-    const char *const *error_kinds; /* its failure kinds, NULL-terminated */
-    const struct bench_series *series; /* ended by an entry with id NULL */
+    const char                *name;
+    const char                *summary;     /* one line */
+    unsigned                   caps;        /* WORKLOAD_* */
+    int                        order;       /* display order */
+    const char                *color;       /* colour hint for charts */
+    const char                *test_args;   /* small options for the test suites; "" for none */
+    const struct opt          *options;     /* OPT_END-terminated */
+    size_t                     opts_size;   /* sizeof its options struct */
+    const char *const         *error_kinds; /* its failure kinds, NULL-terminated */
+    const struct bench_series *series;      /* ended by an entry with id NULL */
 
     /* Checks across options (exactly one of --url, --links). Optional.
      * Returns 0 or -EINVAL with a message. */
@@ -90,7 +90,7 @@ struct workload {
 
     /* Build the tasks. Returns 0, or -errno with a one-line message in err
      * (bad options, an unreachable index). Runs before the timed region. */
-    int  (*setup)(const void *opts, struct tasks *t, char *err, size_t errsz);
+    int (*setup)(const void *opts, struct tasks *t, char *err, size_t errsz);
     void (*teardown)(struct tasks *t);
 
     /* Verify and describe (rep's counts are filled): set verified, wrong,
@@ -107,11 +107,13 @@ struct workload_entry {
 
 /* Define and register this file's workload:
  *     WORKLOAD(cpu) = { .name = "cpu", ... }; */
-#define WORKLOAD(sym)                                                                        \
-    static const struct workload sym;                                                        \
-    __attribute__((used, section("cb_workloads"))) static const struct workload_entry       \
-        sym##_entry = {&sym, __FILE__};                                                      \
+// clang-format off
+#define WORKLOAD(sym)                                                       \
+    static const struct workload sym;                                       \
+    __attribute__((used, section("cb_workloads")))                          \
+    static const struct workload_entry sym##_entry = {&sym, __FILE__};      \
     static const struct workload sym
+// clang-format on
 
 /* Every registered workload, by display order then name. */
 const struct workload *const *workload_list(size_t *n);

@@ -52,7 +52,7 @@ int queue_push(struct queue *q, size_t item)
 static size_t take_locked(struct queue *q)
 {
     size_t item = q->items[q->head];
-    q->head = (q->head + 1) % q->cap;
+    q->head     = (q->head + 1) % q->cap;
     q->len--;
     pthread_cond_signal(&q->not_full);
     return item;

@@ -21,7 +21,7 @@ struct queue {
     pthread_cond_t  not_full;
     size_t         *items;
     size_t          cap;
-    size_t          head;   /* next to pop */
+    size_t          head; /* next to pop */
     size_t          len;
     int             closed;
 };

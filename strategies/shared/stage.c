@@ -22,12 +22,12 @@ struct stage_pool {
 static void *stage_main(void *arg)
 {
     struct stage_pool  *sp = arg;
-    const struct tasks *t = sp->tasks;
+    const struct tasks *t  = sp->tasks;
     size_t              i;
     /* Keep draining after a stop request, dropping instead of running:
      * the loop may be blocked in stage_submit, waiting for room. */
     while (queue_pop(&sp->queue, &i) == 0) {
-        void *job = sp->jobs[i];
+        void *job   = sp->jobs[i];
         sp->jobs[i] = NULL;
         if (exec_stopping()) {
             t->ops->drop_job(t->ctx, job);
@@ -45,10 +45,10 @@ int stage_pool_start(struct stage_pool **out, const struct tasks *t, struct task
     struct stage_pool *sp = calloc(1, sizeof(*sp));
     if (sp == NULL)
         return -ENOMEM;
-    *sp = (struct stage_pool){.tasks = t, .results = results};
-    sp->jobs = calloc(t->n ? t->n : 1, sizeof(*sp->jobs));
+    *sp         = (struct stage_pool){.tasks = t, .results = results};
+    sp->jobs    = calloc(t->n ? t->n : 1, sizeof(*sp->jobs));
     sp->threads = calloc(nthreads, sizeof(*sp->threads));
-    int rc = -ENOMEM;
+    int rc      = -ENOMEM;
     if (sp->jobs == NULL || sp->threads == NULL || (rc = queue_init(&sp->queue, bound)) != 0)
         goto fail;
     for (; sp->started < nthreads; sp->started++)
@@ -69,7 +69,7 @@ fail:
 void stage_submit(void *arg, size_t i, void *job)
 {
     struct stage_pool *sp = arg;
-    sp->jobs[i] = job;
+    sp->jobs[i]           = job;
     if (queue_push(&sp->queue, i) != 0) { /* closed: cannot happen before finish */
         sp->jobs[i] = NULL;
         sp->tasks->ops->run_job(sp->tasks->ctx, job, &sp->results[i]);

@@ -8,10 +8,12 @@
  */
 #include "strategy.h"
 
+#include "registry.h"
 #include "util.h"
 
 #include <errno.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,25 +36,17 @@ static const struct strategy **sorted;
 static size_t                  nsorted;
 static pthread_once_t          sort_once = PTHREAD_ONCE_INIT;
 
-static int by_order(const void *a, const void *b)
-{
-    const struct strategy *x = *(const struct strategy *const *)a;
-    const struct strategy *y = *(const struct strategy *const *)b;
-    if (x->order != y->order)
-        return x->order < y->order ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
 static void sort_entries(void)
 {
     size_t                       n;
     const struct strategy_entry *e = strategy_entries(&n);
-    sorted = calloc(n + 1, sizeof(*sorted));
+    sorted                         = calloc(n + 1, sizeof(*sorted));
     if (sorted == NULL)
         abort(); /* a few pointers at start-up */
     for (size_t k = 0; k < n; k++)
         sorted[k] = e[k].strategy;
-    qsort(sorted, n, sizeof(*sorted), by_order);
+    registry_sort((const void **)sorted, n, offsetof(struct strategy, name),
+                  offsetof(struct strategy, order));
     nsorted = n;
 }
 
@@ -65,12 +59,9 @@ const struct strategy *const *strategy_list(size_t *n)
 
 const struct strategy *strategy_find(const char *name)
 {
-    size_t                        n;
-    const struct strategy *const *all = strategy_list(&n);
-    for (size_t k = 0; k < n; k++)
-        if (strcmp(all[k]->name, name) == 0)
-            return all[k];
-    return NULL;
+    size_t n;
+    strategy_list(&n);
+    return registry_find((const void *const *)sorted, n, offsetof(struct strategy, name), name);
 }
 
 int strategy_run_by_name(const char *name, const struct strategy_run *r, unsigned workers,
@@ -87,9 +78,9 @@ int strategy_run_by_name(const char *name, const struct strategy_run *r, unsigne
     if (rc == 0) {
         struct strategy_run sub = *r;
         sub.workers = s->max_workers && workers > s->max_workers ? s->max_workers : workers;
-        sub.opts = opts;
-        sub.hooks = hooks;
-        rc = s->run(&sub);
+        sub.opts    = opts;
+        sub.hooks   = hooks;
+        rc          = s->run(&sub);
     }
     free(opts);
     return rc;
