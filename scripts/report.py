@@ -239,7 +239,7 @@ def lesson_sync(run):
         if d is None:
             continue
         out += [f"## 4. Synchronisation: what sharing costs ({wl['name']}, --{vary})", ""]
-        costs = [f"--{vary} {p['value']} {x(med(p) / med(d))}" for p in here
+        costs = [f"--{vary} {p['value']} {x(p.get('vs_default') or med(p) / med(d))}" for p in here
                  if p["value"] != default and not p["expected_fail"]]
         out.append(f"With {w} workers, against --{vary} {default} ({s(med(d))}): " +
                    ", ".join(costs) + " the time. A shared total is one cache line that every "
