@@ -3,6 +3,7 @@
 #   make          install missing Debian packages, configure and build
 #   make test     the same, then run the ctest suite
 #   make bench    the same, then run the benchmark matrix and draw the charts
+#   make soak     the same, then every strategy under injected faults, repeatedly
 #
 # Everything the project needs comes from Debian packages; `deps` installs
 # what is missing (apt-get, with sudo only when not root).
@@ -17,7 +18,7 @@ PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test test-asan test-tsan bench fuzz readme clean
+.PHONY: all deps build test test-asan test-tsan bench soak fuzz readme clean
 
 all: build
 
@@ -48,6 +49,11 @@ test-tsan: deps
 
 bench: build
 	scripts/bench.sh
+
+# Every strategy, round after round, against ~30% injected faults: exact
+# counts, no temporary file, no descriptor kept, flat server RSS (<= 5 min).
+soak: build
+	scripts/soak.sh $(BUILD)/concbench
 
 # README's plug-in tables, regenerated from the binary's own registry.
 readme: build

@@ -29,6 +29,13 @@
 
 #define MAX_WORKERS 4096
 
+/* Open files a fetching run needs: per worker, a socket, a temporary
+ * file and the wake-up pair libcurl keeps for each blocking handle;
+ * besides them, the standard streams, --out, the event loop's descriptors
+ * and a margin. */
+#define FDS_PER_WORKER 4
+#define FDS_FIXED      64
+
 struct run_opts {
     const char *workload;
     const char *strategy;
@@ -90,7 +97,8 @@ struct run {
     struct run_report      rep;
     struct usage           usage;
     double                 wall_s;
-    cJSON                 *fields; /* the workload's own */
+    int                    fds_before, fds_after; /* open descriptors around run() */
+    cJSON                 *fields;                /* the workload's own */
 };
 
 static void run_help(FILE *f)
@@ -300,6 +308,9 @@ static cJSON *result_json(const struct run *r)
     cJSON_AddNumberToObject(j, "max_rss_kb", (double)u->max_rss_kb);
     cJSON_AddNumberToObject(j, "ctx_voluntary", (double)u->ctx_voluntary);
     cJSON_AddNumberToObject(j, "ctx_involuntary", (double)u->ctx_involuntary);
+    cJSON *fds = cJSON_AddObjectToObject(j, "open_fds"); /* a leak shows as after > before */
+    cJSON_AddNumberToObject(fds, "before", r->fds_before);
+    cJSON_AddNumberToObject(fds, "after", r->fds_after);
     cJSON *errs = cJSON_AddObjectToObject(j, "errors");
     for (uint32_t e = 1; e < workload_err_count(r->wl); e++)
         cJSON_AddNumberToObject(errs, workload_err_name(r->wl, e), (double)rep->errors[e]);
@@ -393,11 +404,13 @@ static int measure(struct run *r)
         .errsz   = sizeof(err),
     };
     struct usage u0, u1;
+    r->fds_before = sysinfo_open_fds();
     usage_snapshot(&u0);
     uint64_t t0 = clock_ns();
     int      rc = r->st->run(&sr);
     uint64_t t1 = clock_ns();
     usage_snapshot(&u1);
+    r->fds_after = sysinfo_open_fds();
     if (rc != 0)
         return usage_error("%s: %s", r->st->name, err);
     r->usage  = usage_delta(&u0, &u1);
@@ -436,12 +449,37 @@ static int finish(struct run *r)
     return r->rep.failed > 0 || r->rep.wrong ? EXIT_FAILED : 0;
 }
 
+/* Raise the open-file limit as far as it goes, then check the run fits:
+ * better a clear refusal now than thousands of transfers failing at once.
+ * Workers that are processes each have the whole limit to themselves. */
+static int check_fd_limit(const struct run *r)
+{
+    uint64_t limit = raise_nofile_limit();
+    if (!(r->wl->caps & WORKLOAD_FETCHES) || limit == 0)
+        return 0;
+    uint64_t per  = r->st->caps & CAP_PROCESSES ? 0 : FDS_PER_WORKER;
+    uint64_t need = FDS_FIXED + per * r->workers + (per ? 0 : FDS_PER_WORKER);
+    if (need <= limit)
+        return 0;
+    uint64_t fit = limit > FDS_FIXED ? (limit - FDS_FIXED) / FDS_PER_WORKER : 0;
+    if (fit == 0)
+        return usage_error("the open-file limit (ulimit -n) is %llu; a run needs at least %u: "
+                           "raise it",
+                           (unsigned long long)limit, FDS_FIXED + FDS_PER_WORKER);
+    return usage_error("--workers %u needs about %llu open files (%u per worker + %u), more "
+                       "than the limit of %llu (ulimit -n): use --workers %llu or fewer, or "
+                       "raise the limit",
+                       r->workers, (unsigned long long)need, FDS_PER_WORKER, FDS_FIXED,
+                       (unsigned long long)limit, (unsigned long long)fit);
+}
+
 int cmd_run(int argc, char **argv)
 {
     struct run r  = {0};
     int        rc = parse_run(&r, argc, argv);
+    if (rc == 0)
+        rc = check_fd_limit(&r);
     if (rc == 0) {
-        raise_nofile_limit();
         catch_stop_signals();
         rc = measure(&r);
         if (rc == 0)

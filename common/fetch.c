@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
 
 const char *const fetch_err_names[] = {
     "connect",  "timeout", "status", "reset", "protocol", "too_large",
@@ -49,6 +50,20 @@ static size_t on_body(char *ptr, size_t size, size_t nmemb, void *userdata)
     return n;
 }
 
+/* Open the transfer's socket here, so that when the process is out of
+ * descriptors the errno is known for certain (fd_limit, not connect). */
+static curl_socket_t on_open_socket(void *clientp, curlsocktype purpose, struct curl_sockaddr *addr)
+{
+    struct fetch *f = clientp;
+    (void)purpose;
+    int fd = socket(addr->family, addr->socktype | SOCK_CLOEXEC, addr->protocol);
+    if (fd < 0) {
+        f->open_errno = errno;
+        return CURL_SOCKET_BAD;
+    }
+    return fd;
+}
+
 /* libcurl calls this at least once a second during a transfer. */
 static int on_progress(void *clientp, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
                        curl_off_t ulnow)
@@ -72,6 +87,8 @@ int fetch_init(struct fetch *f, const struct fetch_limits *lim)
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, f);
     curl_easy_setopt(h, CURLOPT_PRIVATE, f);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETFUNCTION, on_open_socket);
+    curl_easy_setopt(h, CURLOPT_OPENSOCKETDATA, f);
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)f->max_size);
     curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
@@ -99,6 +116,7 @@ int fetch_prepare(struct fetch *f, const char *url, fetch_sink_fn sink, void *ar
     f->body_bytes = f->header_bytes = 0;
     f->status                       = 0;
     f->sink_err                     = 0;
+    f->open_errno                   = 0;
     f->too_large = f->header_overflow = 0;
     f->code                           = CURLE_OK;
     return curl_easy_setopt(f->h, CURLOPT_URL, url) == CURLE_OK ? 0 : -EINVAL;
@@ -153,12 +171,16 @@ static enum fetch_err classify(CURLcode code)
 enum fetch_err fetch_result(const struct fetch *f)
 {
     long os_errno = 0;
-    if (f->header_overflow)
+    /* libcurl refuses a header line over its own limit (100 KiB) with
+     * "out of memory" before any body: the reply's fault, not ours. */
+    if (f->header_overflow || (f->code == CURLE_OUT_OF_MEMORY && f->status == 0))
         return FETCH_ERR_PROTOCOL;
     if (f->too_large)
         return FETCH_ERR_TOO_LARGE;
     if (f->sink_err != 0)
         return fd_exhausted(-f->sink_err) ? FETCH_ERR_FD_LIMIT : FETCH_ERR_WRITE;
+    if (f->code != CURLE_OK && fd_exhausted(f->open_errno))
+        return FETCH_ERR_FD_LIMIT;
     enum fetch_err e = classify(f->code);
     if (e == FETCH_ERR_CONNECT || e == FETCH_ERR_OTHER || e == FETCH_ERR_RESET) {
         curl_easy_getinfo(f->h, CURLINFO_OS_ERRNO, &os_errno);

@@ -70,8 +70,9 @@ struct fetch {
     /* Per transfer, reset by fetch_prepare. */
     uint64_t body_bytes; /* of a 200, passed to the sink */
     uint64_t header_bytes;
-    long     status;   /* 0 until a status line arrived */
-    int      sink_err; /* -errno the sink returned */
+    long     status;     /* 0 until a status line arrived */
+    int      sink_err;   /* -errno the sink returned */
+    int      open_errno; /* errno of a socket that could not be opened */
     unsigned too_large : 1;
     unsigned header_overflow : 1;
     CURLcode code;  /* how the transfer ended */

@@ -13,4 +13,8 @@ void sysinfo_json(cJSON *obj);
 /* Online CPU count (at least 1). */
 int sysinfo_cores(void);
 
+/* Descriptors this process has open now (from /proc/self/fd), or -1 when
+ * that cannot be read. */
+int sysinfo_open_fds(void);
+
 #endif

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Install the Debian packages named on the command line that are not
-# installed yet. Uses apt-get directly as root, sudo otherwise. Prints
-# nothing when everything is present.
+# installed yet. Uses apt-get directly as root, sudo otherwise; when
+# neither can be done, or apt-get fails, prints the one command to run as
+# root and exits 1. Prints nothing when everything is present.
 set -eu
 
 missing=""
@@ -14,16 +15,24 @@ for pkg in "$@"; do
 done
 [ -z "$missing" ] && exit 0
 
-echo "concbench: installing missing packages:$missing" >&2
+command_line="apt-get update && apt-get install -y --no-install-recommends$missing"
+give_up() {
+    echo "concbench: missing Debian packages:$missing ($1)" >&2
+    echo "concbench: run as root:  $command_line" >&2
+    exit 1
+}
+
 if [ "$(id -u)" -eq 0 ]; then
     SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo"
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+    SUDO="sudo -n"
+elif command -v sudo >/dev/null 2>&1 && [ -t 0 ]; then
+    SUDO="sudo" # asks for a password on this terminal
 else
-    echo "concbench: unable to install$missing: not root and no sudo" >&2
-    exit 1
+    give_up "not root, and sudo is not available without a password"
 fi
+echo "concbench: installing missing packages:$missing" >&2
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq
+$SUDO apt-get update -qq || give_up "apt-get update failed"
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing
+$SUDO apt-get install -y -qq --no-install-recommends $missing || give_up "apt-get install failed"

@@ -43,7 +43,7 @@ static int hybrid_run(const struct strategy_run *r)
         return errc(rc, r->err, r->errsz, "unable to start the stage pool: %s", strerror(-rc));
     struct strategy_hooks hooks = {.stage = stage_submit, .arg = sp};
     rc                          = strategy_run_by_name("eventloop", r, r->workers, &hooks);
-    stage_pool_finish(sp); /* the pool drains every queued stage first */
+    stage_pool_finish(sp, r->stats); /* the pool drains every queued stage first */
     return rc;
 }
 

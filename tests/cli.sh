@@ -133,6 +133,26 @@ start_server --files 3
 usage_err "unable to use --out" run --workload io --strategy threads --url "$URL/index.json" \
     --out "$SCRATCH/afile"
 
+# An index that gives sizes but no checksum, or checksums of an algorithm
+# concbench does not compute: every file saved (exit 0), but the result
+# says what could not be checked and why, and is not "verified".
+curl -sf "$URL/index.json" | jq '.data |= map(del(.checksum))' >"$SCRATCH/sizes.json"
+curl -sf "$URL/index.json" | jq '.data |= map(.checksum = "sha256:00")' >"$SCRATCH/sha.json"
+for idx in sizes sha; do
+    "$CONCBENCH" run --workload io --strategy threads --links "$SCRATCH/$idx.json" \
+        --out "$SCRATCH/dl-$idx" --json >"$SCRATCH/$idx-r.json"
+    expect "$idx index: exit 0" test $? -eq 0
+    expect "$idx index: not verified" test "$(json "$SCRATCH/$idx-r.json" verified)" = false
+    expect "$idx index: 3 checked by size only" \
+        test "$(json "$SCRATCH/$idx-r.json" checked_size_only)" = 3
+    expect "$idx index: none by checksum" test "$(json "$SCRATCH/$idx-r.json" checked_checksum)" = 0
+done
+expect "sha index: counted as unknown checksums" \
+    test "$(json "$SCRATCH/sha-r.json" unknown_checksums)" = 3
+"$CONCBENCH" run --workload io --strategy threads --links "$SCRATCH/sizes.json" \
+    --out "$SCRATCH/dl-sizes" >"$SCRATCH/sizes.txt"
+expect "size-only index: the summary says why" grep -q 'not verified: 0 checked by checksum, 3 by size only, 0 not at all (the index gives no checksum)' "$SCRATCH/sizes.txt"
+
 # A 404 for a listed file is a failed task: exit 1, counted as a status error.
 printf '%s/files/flag-000.bin\n%s/files/missing.bin\n' "$URL" "$URL" >"$SCRATCH/some.txt"
 "$CONCBENCH" run --workload io --strategy eventloop --workers 2 --links "$SCRATCH/some.txt" \

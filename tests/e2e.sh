@@ -72,4 +72,30 @@ expect "URL list files byte-identical" diff -r "$SCRATCH/expected" "$SCRATCH/dl-
 expect "URL list: not verified (nothing to check against)" \
     test "$(json "$SCRATCH/list.json" verified)" = false
 expect "URL list: counted unchecked" test "$(json "$SCRATCH/list.json" unchecked)" = $FILES
+
+# The open-file limit: the largest --workers the refusal names runs clean
+# under that limit, every transfer ok; one more is refused up front (exit
+# 2, the limit and the largest fit named) instead of failing transfers.
+fits=$( (ulimit -n 256 && "$CONCBENCH" run --workload io --strategy "$STRATEGY" --workers 4000 \
+        --url "$URL/index.json" --out "$SCRATCH/dl-fd") 2>&1 | sed -n 's/.*use --workers \([0-9]*\) or fewer.*/\1/p')
+max=$(jq -r --arg n "$STRATEGY" '.strategies[] | select(.name == $n) | .max_workers' "$LIST_JSON")
+if strategy_has "$STRATEGY" processes || [ "$max" != 0 ]; then
+    expect "fd limit: processes or a fixed worker count always fit" test -z "$fits"
+    fits=64
+fi
+if [ -n "$fits" ]; then
+    (ulimit -n 256 && "$CONCBENCH" run --workload io --strategy "$STRATEGY" --workers "$fits" \
+        --url "$URL/index.json" --out "$SCRATCH/dl-fd" --json) >"$SCRATCH/fd.json"
+    expect "fd limit: --workers $fits under ulimit -n 256 exits 0" test $? -eq 0
+    expect "fd limit: every transfer ok" test "$(json "$SCRATCH/fd.json" ok)" = $FILES
+    if ! strategy_has "$STRATEGY" processes && [ "$max" = 0 ]; then
+        (ulimit -n 256 && "$CONCBENCH" run --workload io --strategy "$STRATEGY" \
+            --workers $((fits + 1)) --url "$URL/index.json" --out "$SCRATCH/dl-fd2") 2>"$SCRATCH/fd.err"
+        expect "fd limit: one more worker is refused with exit 2" test $? -eq 2
+        expect "fd limit: the message names the limit" grep -q 'limit of 256 (ulimit -n)' "$SCRATCH/fd.err"
+        expect "fd limit: nothing was fetched" test ! -e "$SCRATCH/dl-fd2"
+    fi
+else
+    fail "fd limit: no largest --workers named at ulimit -n 256"
+fi
 finish

@@ -6,6 +6,10 @@
 # temporary file, and its --output file is complete JSON saying it was
 # interrupted.
 #
+# Then the run itself is killed with SIGKILL, which it cannot catch: its
+# workers must die with it (procs: PR_SET_PDEATHSIG), and nothing more is
+# written into --out once it is gone.
+#
 # interrupt.sh --kill-worker: a procs worker killed with SIGKILL is
 # noticed: its task is lost, the others finish, exit 1, workers_lost 1.
 . "$(dirname "$0")/lib.sh"
@@ -33,6 +37,32 @@ signal_run() { # STRATEGY SIG
     expect "$strategy SIG$sig: no temporary file" test -z "$(ls -A "$out" 2>/dev/null | grep '^\.')"
     expect "$strategy SIG$sig: results file complete" \
         test "$(json "$SCRATCH/$strategy-$sig.json" interrupted)" = "SIG$sig"
+}
+
+kill_run() { # STRATEGY
+    local strategy=$1 out="$SCRATCH/dl-$1-KILL"
+    start_server --files 40 --delay-ms 300
+    "$CONCBENCH" run --workload io --strategy "$strategy" --workers 6 --url "$URL/index.json" \
+        --out "$out" >/dev/null 2>&1 &
+    local pid=$!
+    sleep 0.5
+    local kids
+    kids=$(children_of $pid)
+    kill -KILL $pid
+    wait $pid 2>/dev/null
+    local before after
+    before=$(ls -A "$out" 2>/dev/null)
+    for _ in $(seq 1 40); do
+        # shellcheck disable=SC2086
+        none_alive $kids && break
+        sleep 0.05
+    done
+    # shellcheck disable=SC2086
+    expect "$strategy SIGKILL: its processes died with it ($(echo $kids))" none_alive $kids
+    sleep 1 # three times the server's delay: a transfer left running would have ended
+    after=$(ls -A "$out" 2>/dev/null)
+    expect "$strategy SIGKILL: nothing written into --out afterwards" test "$before" = "$after"
+    expect "$strategy SIGKILL: no temporary file" test -z "$(echo "$after" | grep '^\.')"
 }
 
 kill_worker() {
@@ -69,5 +99,6 @@ else
     for i in $(seq -f %03g 0 39); do echo "$URL/files/flag-$i.bin"; done >"$SCRATCH/slow.txt"
     signal_run "$1" INT
     signal_run "$1" TERM
+    kill_run "$1"
 fi
 finish

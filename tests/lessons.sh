@@ -3,14 +3,16 @@
 #  - A shared total with no synchronisation loses updates at 2 workers:
 #    wrong sum, verified false, expected_fail true, exit 1, and the
 #    summary says why. A lost update needs both workers on a CPU at once,
-#    which a host that deschedules a vCPU for a whole run can deny; so up
-#    to three runs, and the first that loses updates counts.
+#    which a busy machine can deny a short run (one worker takes every
+#    chunk before the other is scheduled; seen with 30 ms runs beside a
+#    busy loop). So each run lasts ~0.3 s, up to five runs, and the first
+#    that loses updates counts.
 #  - local, atomic and mutex verify; the race under the GIL never crashes.
 . "$(dirname "$0")/lib.sh"
 C="$CONCBENCH run --workload cpu --workers 2 --json"
 
-for attempt in 1 2 3; do
-    $C --strategy threads --kernel heavy --work 5 --n 8388608 --sync none >"$SCRATCH/none.json"
+for attempt in 1 2 3 4 5; do
+    $C --strategy threads --kernel heavy --work 50 --n 8388608 --sync none >"$SCRATCH/none.json"
     rc=$?
     [ $rc -eq 1 ] && break
 done

@@ -62,7 +62,7 @@ ratio_at_least() {
 }
 
 # The registry, as the binary reports it.
-LIST_JSON="$SCRATCH/list.json"
+LIST_JSON="$SCRATCH/registry.json"
 "$CONCBENCH" list --json >"$LIST_JSON" || { echo "concbench list --json failed"; exit 1; }
 
 # workloads [JQ-FILTER]: names of the workloads (optionally filtered).

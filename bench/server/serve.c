@@ -21,7 +21,9 @@
  * and a retry draws again.
  *
  * It is not a general web server: it reads nothing from disk and serves
- * GET and HEAD only.
+ * GET and HEAD only (HEAD: the headers and length a GET would get, no
+ * body, no fault). A request's line and headers may take 64 KiB, its body
+ * 1 MiB; beyond that the connection is refused and closed.
  */
 #include "cli.h"
 
@@ -47,8 +49,10 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#define SERVE_BACKLOG   4096
-#define SERVE_MAX_FILES 100000
+#define SERVE_BACKLOG     4096
+#define SERVE_MAX_FILES   100000
+#define SERVE_MAX_HEADERS (64 << 10) /* request line and headers, bytes */
+#define SERVE_MAX_BODY    (1 << 20)  /* request body, bytes */
 
 struct file {
     unsigned char *body;
@@ -86,17 +90,21 @@ struct server {
     unsigned           port;
 };
 
-/* A reply waiting for its delay timer. */
+/* A reply waiting for its delay timer, or for its first half to be
+ * written (FAULT_RESET). The request is the server's until it is sent:
+ * if the client hangs up first, evhttp detaches it from the connection
+ * and the server frees it (on_conn_close). */
 struct pending {
-    struct server         *srv;
-    struct evhttp_request *req;
-    struct event          *timer;
-    enum fault             fault;
-    int                    stage; /* faults that happen in two steps */
-    int                    status;
-    const void            *body;
-    size_t                 len;
-    struct pending        *prev, *next;
+    struct server            *srv;
+    struct evhttp_request    *req;
+    struct evhttp_connection *conn;
+    struct event             *timer;
+    enum fault                fault;
+    int                       stage; /* faults that happen in two steps */
+    int                       status;
+    const void               *body;
+    size_t                    len;
+    struct pending           *prev, *next;
 };
 
 static const char not_found[]    = "not found\n";
@@ -129,6 +137,11 @@ static enum fault draw_fault(const struct server *srv, size_t i, unsigned nth)
     return FAULT_NONE;
 }
 
+static int is_head(struct evhttp_request *req)
+{
+    return evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
+}
+
 static void reply_now(struct server *srv, struct evhttp_request *req, int status, const void *body,
                       size_t len)
 {
@@ -142,6 +155,12 @@ static void reply_now(struct server *srv, struct evhttp_request *req, int status
                       status == 200 && body != srv->index ? "application/octet-stream"
                       : status == 200                     ? "application/json"
                                                           : "text/plain");
+    if (is_head(req)) { /* the length a GET would get, and no body (evhttp would send it) */
+        char clen[24];
+        snprintf(clen, sizeof(clen), "%zu", len);
+        evhttp_add_header(h, "Content-Length", clen);
+        len = 0;
+    }
     evbuffer_add_reference(out, body, len, NULL, NULL); /* bodies outlive the reply */
     evhttp_send_reply(req, status,
                       status == 200   ? "OK"
@@ -183,21 +202,38 @@ static void send_part(struct evhttp_request *req, const void *data, size_t len,
     evbuffer_free(out);
 }
 
-/* FAULT_RESET: half the body is out; cut the connection mid-body. */
-static void on_half_sent(struct evhttp_connection *conn, void *arg)
-{
-    struct evhttp_request *req = arg;
-    struct bufferevent    *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
-    if (bev != NULL)
-        shutdown(bufferevent_getfd(bev), SHUT_RDWR);
-    evhttp_send_reply_end(req);
-}
-
 static void pending_free(struct pending *p)
 {
     pending_unlink(p);
     event_free(p->timer);
     free(p);
+}
+
+/* FAULT_RESET: half the body is out; cut the connection mid-body. */
+static void on_half_sent(struct evhttp_connection *conn, void *arg)
+{
+    struct pending     *p   = arg;
+    struct bufferevent *bev = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
+    if (bev != NULL)
+        shutdown(bufferevent_getfd(bev), SHUT_RDWR);
+    evhttp_send_reply_end(p->req);
+    pending_free(p);
+}
+
+/* A connection is going away. Replies still pending on it will never be
+ * sent: a request evhttp has detached (the client hung up first) is
+ * freed here, one still attached is freed by evhttp right after. */
+static void on_conn_close(struct evhttp_connection *conn, void *arg)
+{
+    struct server *srv = arg;
+    for (struct pending *p = srv->pending, *next; p != NULL; p = next) {
+        next = p->next;
+        if (p->conn != conn)
+            continue;
+        if (evhttp_request_get_connection(p->req) == NULL)
+            evhttp_request_free(p->req);
+        pending_free(p);
+    }
 }
 
 static void on_delay_done(evutil_socket_t fd, short what, void *arg)
@@ -206,11 +242,16 @@ static void on_delay_done(evutil_socket_t fd, short what, void *arg)
     (void)what;
     struct pending *p   = arg;
     struct server  *srv = p->srv;
+    if (evhttp_request_get_connection(p->req) == NULL) { /* the client is gone */
+        evhttp_request_free(p->req);
+        pending_free(p);
+        return;
+    }
     switch (p->fault) {
-    case FAULT_RESET:
+    case FAULT_RESET: /* p lives on until the first half is written */
         reply_start(p->req, p->len);
-        send_part(p->req, p->body, p->len / 2, on_half_sent, p->req);
-        break;
+        send_part(p->req, p->body, p->len / 2, on_half_sent, p);
+        return;
     case FAULT_STALL:
         if (p->stage == 0) { /* headers now, the body after the stall */
             reply_start(p->req, p->len);
@@ -259,6 +300,7 @@ static void reply(struct server *srv, struct evhttp_request *req, int status, co
     }
     p->srv    = srv;
     p->req    = req;
+    p->conn   = evhttp_request_get_connection(req);
     p->fault  = fault;
     p->status = status;
     p->body   = body;
@@ -266,7 +308,9 @@ static void reply(struct server *srv, struct evhttp_request *req, int status, co
     p->next   = srv->pending;
     if (p->next)
         p->next->prev = p;
-    srv->pending      = p;
+    srv->pending = p;
+    if (p->conn != NULL)
+        evhttp_connection_set_closecb(p->conn, on_conn_close, srv);
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
     evtimer_add(p->timer, &tv);
 }
@@ -297,8 +341,12 @@ static void on_request(struct evhttp_request *req, void *arg)
         reply(srv, req, 200, srv->index, srv->index_len, FAULT_NONE);
     } else if (path != NULL && strncmp(path, "/files/", 7) == 0 &&
                fixture_index(path + 7, srv->nfiles, &i) == 0) {
-        struct file *f     = &srv->files[i];
-        enum fault   fault = draw_fault(srv, i, f->requests++);
+        struct file *f = &srv->files[i];
+        if (is_head(req)) { /* headers only: no fault drawn, GETs keep their sequence */
+            reply(srv, req, 200, f->body, f->len, FAULT_NONE);
+            return;
+        }
+        enum fault fault = draw_fault(srv, i, f->requests++);
         srv->faults.counts[fault]++;
         if (fault == FAULT_ERROR)
             reply(srv, req, 500, server_error, sizeof(server_error) - 1, FAULT_NONE);
@@ -534,6 +582,8 @@ static int serve_listen(struct server *srv, unsigned port, struct event **sigs)
         return usage_error("serve: out of memory for the index");
     evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
     evhttp_set_timeout(srv->http, 120);
+    evhttp_set_max_headers_size(srv->http, SERVE_MAX_HEADERS);
+    evhttp_set_max_body_size(srv->http, SERVE_MAX_BODY);
     evhttp_set_gencb(srv->http, on_request, srv);
     sigs[0] = evsignal_new(srv->base, SIGINT, on_signal, srv->base);
     sigs[1] = evsignal_new(srv->base, SIGTERM, on_signal, srv->base);
@@ -545,11 +595,13 @@ static int serve_listen(struct server *srv, unsigned port, struct event **sigs)
 
 static void serve_free(struct server *srv, struct event **sigs)
 {
+    /* Replies never sent: detached requests are ours; evhttp_free frees
+     * the attached ones with their connections. */
     while (srv->pending != NULL) {
         struct pending *p = srv->pending;
-        srv->pending      = p->next;
-        event_free(p->timer);
-        free(p);
+        if (evhttp_request_get_connection(p->req) == NULL)
+            evhttp_request_free(p->req);
+        pending_free(p);
     }
     for (int k = 0; k < 2; k++)
         if (sigs[k])

@@ -13,10 +13,11 @@ int queue_init(struct queue *q, size_t cap)
     q->items = calloc(cap, sizeof(*q->items));
     if (q->items == NULL)
         return -ENOMEM;
-    q->cap    = cap;
-    q->head   = 0;
-    q->len    = 0;
-    q->closed = 0;
+    q->cap        = cap;
+    q->head       = 0;
+    q->len        = 0;
+    q->closed     = 0;
+    q->high_water = q->full_waits = 0;
     pthread_mutex_init(&q->lock, NULL);
     pthread_cond_init(&q->not_empty, NULL);
     pthread_cond_init(&q->not_full, NULL);
@@ -35,6 +36,7 @@ void queue_destroy(struct queue *q)
 int queue_push(struct queue *q, size_t item)
 {
     pthread_mutex_lock(&q->lock);
+    q->full_waits += q->len == q->cap && !q->closed;
     while (q->len == q->cap && !q->closed)
         pthread_cond_wait(&q->not_full, &q->lock);
     if (q->closed) {
@@ -43,6 +45,8 @@ int queue_push(struct queue *q, size_t item)
     }
     q->items[(q->head + q->len) % q->cap] = item;
     q->len++;
+    if (q->len > q->high_water)
+        q->high_water = q->len;
     pthread_cond_signal(&q->not_empty);
     pthread_mutex_unlock(&q->lock);
     return 0;

@@ -24,6 +24,8 @@ struct queue {
     size_t          head; /* next to pop */
     size_t          len;
     int             closed;
+    size_t          high_water; /* the most items held at once */
+    size_t          full_waits; /* pushes that waited for room */
 };
 
 /* Initialise q for up to cap items (cap >= 1). Returns 0 or -ENOMEM/-EINVAL. */

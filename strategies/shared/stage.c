@@ -76,11 +76,13 @@ void stage_submit(void *arg, size_t i, void *job)
     }
 }
 
-void stage_pool_finish(struct stage_pool *sp)
+void stage_pool_finish(struct stage_pool *sp, struct stats *st)
 {
     queue_close(&sp->queue);
     for (unsigned k = 0; k < sp->started; k++)
         pthread_join(sp->threads[k], NULL);
+    stats_set(st, "stage_waiting_max", (double)sp->queue.high_water, NULL);
+    stats_set(st, "stage_full_waits", (double)sp->queue.full_waits, NULL);
     queue_destroy(&sp->queue);
     free(sp->threads);
     free(sp->jobs);

@@ -30,7 +30,9 @@ int stage_pool_start(struct stage_pool **sp, const struct tasks *t, struct task_
 void stage_submit(void *sp, size_t i, void *job);
 
 /* Let the threads drain what is queued (after a stop request they drop
- * jobs instead of running them), join them and free the pool. */
-void stage_pool_finish(struct stage_pool *sp);
+ * jobs instead of running them), join them, record in st how full the
+ * queue got (stage_waiting_max) and how often the loop waited for room
+ * (stage_full_waits), and free the pool. */
+void stage_pool_finish(struct stage_pool *sp, struct stats *st);
 
 #endif
