@@ -3,6 +3,7 @@
 #   make          install missing Debian packages, configure and build
 #   make test     the same, then run the ctest suite
 #   make bench    the same, then run the benchmark matrix and draw the charts
+#   make perf     the same, then concbench against curl, nginx and the memory bandwidth
 #   make soak     the same, then every strategy under injected faults, repeatedly
 #
 # Everything the project needs comes from Debian packages; `deps` installs
@@ -16,9 +17,11 @@ PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
            libevent-dev libxxhash-dev hyperfine gnuplot-nox curl jq python3
 
 FUZZ_PACKAGES = clang libclang-rt-14-dev
+PERF_PACKAGES = wrk nginx-light libnginx-mod-http-echo
+PERF_ROUNDS  ?= 5
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build test test-asan test-tsan bench soak fuzz readme clean
+.PHONY: all deps build test test-asan test-tsan bench perf soak fuzz readme clean
 
 all: build
 
@@ -49,6 +52,13 @@ test-tsan: deps
 
 bench: build
 	scripts/bench.sh
+
+# concbench against outside yardsticks (curl --parallel, nginx, the memory
+# bandwidth), interleaved: results/perf/<UTC timestamp>/perf.md and .json.
+perf: build
+	@scripts/install-deps.sh $(PERF_PACKAGES)
+	python3 scripts/perf.py --bin $(BUILD)/concbench --rounds $(PERF_ROUNDS) \
+	    --out results/perf/$$(date -u +%Y%m%dT%H%M%SZ)
 
 # Every strategy, round after round, against ~30% injected faults: exact
 # counts, no temporary file, no descriptor kept, flat server RSS (<= 5 min).

@@ -8,6 +8,8 @@
  */
 #include "cli.h"
 
+#include "membw.h"
+
 #include "cmdline.h"
 #include "strategy.h"
 #include "sysinfo.h"
@@ -69,6 +71,7 @@ static cJSON *series_json(const struct bench_series *b)
     add_str(j, "chart", b->chart);
     add_str(j, "vary", b->vary);
     add_str(j, "only", b->only);
+    add_str(j, "ceiling", b->ceiling);
     return j;
 }
 
@@ -161,16 +164,40 @@ int cmd_list(int argc, char **argv)
 
 int cmd_info(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        printf("usage: concbench info\n\nPrint the machine and build description (CPU model, "
-               "cores, kernel,\ncompiler and flags, library versions) that every result "
-               "records, as JSON.\n");
-        return 0;
+    int bandwidth = 0;
+    for (int a = 1; a < argc; a++) {
+        if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
+            printf("usage: concbench info [--bandwidth]\n\n"
+                   "Print the machine and build description (CPU model, cores, kernel,\n"
+                   "compiler and flags, library versions) that every result records, as JSON.\n\n"
+                   "  --bandwidth  also measure the memory read bandwidth with 1..cores threads\n"
+                   "               (best of %u reads of a %u MiB array, the sum kernel's loop):\n"
+                   "               the ceiling of the cpu workload's sum kernel; about a second\n",
+                   MEMBW_REPS, MEMBW_BYTES >> 20);
+            return 0;
+        }
+        if (strcmp(argv[a], "--bandwidth") != 0)
+            return usage_error("info: unexpected argument '%s' (try --help)", argv[a]);
+        bandwidth = 1;
     }
-    if (argc > 1)
-        return usage_error("info: unexpected argument '%s'", argv[1]);
     cJSON *j = cJSON_CreateObject();
     machine_json(j);
+    if (bandwidth) {
+        struct membw bw;
+        int          rc = membw_measure((unsigned)sysinfo_cores(), &bw);
+        if (rc != 0) {
+            cJSON_Delete(j);
+            return usage_error("info --bandwidth: %s", strerror(-rc));
+        }
+        cJSON *b = cJSON_AddObjectToObject(j, "bandwidth");
+        cJSON_AddNumberToObject(b, "bytes", (double)bw.bytes);
+        cJSON_AddNumberToObject(b, "best_of", bw.reps);
+        for (unsigned t = 1; t <= bw.max_threads; t++) {
+            char key[32];
+            snprintf(key, sizeof(key), "threads_%u_gbps", t);
+            cJSON_AddNumberToObject(b, key, bw.gbps[t]);
+        }
+    }
     char *s = cJSON_Print(j);
     if (s != NULL)
         puts(s);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 static int mkdir_p(const char *dir)
@@ -232,4 +233,29 @@ int save_path_atomic(const char *path, const void *data, size_t len)
     else
         strcpy(dir, ".");
     return write_in(dir, name, data, len);
+}
+
+const char *save_dir_fs(const struct save_dir *d, char *buf, size_t bufsz)
+{
+    static const struct {
+        unsigned long magic;
+        const char   *name;
+    } known[] = {
+        {0xEF53, "ext4"},      {0x01021994, "tmpfs"},     {0x58465342, "xfs"},
+        {0x9123683E, "btrfs"}, {0x794C7630, "overlayfs"}, {0x6969, "nfs"},
+        {0x2FC12FC1, "zfs"},   {0xF2F52010, "f2fs"},      {0x65735546, "fuse"},
+        {0x858458F6, "ramfs"}, {0x4d44, "vfat"},          {0x5346544e, "ntfs"},
+    };
+    struct statfs sf;
+    if (d->fd < 0 || fstatfs(d->fd, &sf) != 0) {
+        snprintf(buf, bufsz, "unknown");
+        return buf;
+    }
+    for (size_t k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+        if ((unsigned long)sf.f_type == known[k].magic) {
+            snprintf(buf, bufsz, "%s", known[k].name);
+            return buf;
+        }
+    snprintf(buf, bufsz, "0x%lx", (unsigned long)sf.f_type);
+    return buf;
 }

@@ -43,6 +43,11 @@ struct save_file {
 int  save_dir_open(const char *dir, struct save_dir *d);
 void save_dir_close(struct save_dir *d);
 
+/* The kind of filesystem d is on ("ext4", "tmpfs", ...; "0x..." when the
+ * magic number is not one this knows, "unknown" when it cannot be read):
+ * results record it, since saving to a disk costs what a tmpfs does not. */
+const char *save_dir_fs(const struct save_dir *d, char *buf, size_t bufsz);
+
 /* Start a file that will be called name in d. Returns 0 or -errno. */
 int save_open(struct save_dir *d, const char *name, struct save_file *f);
 

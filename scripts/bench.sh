@@ -108,7 +108,8 @@ fi
 say "results in $OUT"
 
 # --- what produced this run ----------------------------------------------
-"$CONCBENCH" info | jq --arg date "$(date -u +%FT%TZ)" \
+say "measuring the memory read bandwidth (the sum kernel's ceiling)"
+"$CONCBENCH" info --bandwidth | jq --arg date "$(date -u +%FT%TZ)" \
     --arg hyperfine "$(hyperfine --version | awk '{print $2}')" \
     --arg gnuplot "$(gnuplot --version | awk '{print $2"."$4}')" \
     --arg out_fs "$(stat -f -c %T "$SCRATCH")" \

@@ -4,11 +4,18 @@
 #   speedup  speedup over the baseline; the ideal min(workers, cores) dashed
 #   modes    wall time, log; crosses (pextra) where the answer was wrong
 # Entries pfirst[p]..plast[p] are the panel's lines, one per strategy (or
-# value), each with its own colour, marker and dash.
+# value), each with its own colour, marker and dash. Points too noisy to
+# trust (pnoisy) are ringed; the sum kernel's speedup panel has the memory
+# bandwidth's own speedup as its ceiling (pextra). Optional files are
+# spliced into the plot command only when they exist.
 load scripts.'/common.gp'
 
 set multiplot layout rows,cols title heading
 set samples 1000
+entries = "for [i=pfirst[p]:plast[p]] plotdir.efile[i] using 1:2:3:4 with yerrorlines lw 2 ".\
+          "pt ept[i] ps 1.3 dt edt[i] lc rgb ecolor[i] title ename[i]"
+# optional(FILE, STYLE): ", 'FILE' STYLE" when FILE is set, else nothing.
+optional(f, how) = strlen(f) > 0 ? sprintf(", '%s%s' %s", plotdir, f, how) : ''
 do for [p = 1:npanels] {
     set title (npanels > 1 ? ptitle[p] : '')
     set xlabel pxlabel[p]
@@ -21,32 +28,32 @@ do for [p = 1:npanels] {
     set format y '%g'
     set xtics auto
     set ytics auto
+    noisy = optional(pnoisy[p], sprintf("using 1:2 with points pt 6 ps 3.5 lw 2 lc rgb '#cc0000' ".\
+                                        "title 'noisy: cv > %d%%'", noisy_cv))
     if (pkind[p] eq 'speedup') {
         set yrange [0:*]
         set xtics 1
         set arrow 1 from cores, graph 0 to cores, graph 1 nohead dt 3 lw 2 lc rgb '#888888'
         set label 1 sprintf('%d cores', cores) at cores, graph 0.97 offset 0.5,0 textcolor rgb '#666666'
         ideal(x) = x < cores ? x : cores
-        plot ideal(x) with lines dt 2 lw 2 lc rgb '#000000' title 'ideal: min(workers, cores)', \
-             for [i=pfirst[p]:plast[p]] plotdir.efile[i] using 1:2:3:4 with yerrorlines lw 2 \
-                pt ept[i] ps 1.3 dt edt[i] lc rgb ecolor[i] title ename[i]
+        ceiling = optional(pextra[p], "using 1:2 with linespoints lw 2 dt 4 pt 0 lc rgb '#999999' ".\
+                                      "title 'memory bandwidth: its own speedup (measured)'")
+        eval "plot ideal(x) with lines dt 2 lw 2 lc rgb '#000000' title 'ideal: min(workers, cores)'".\
+             ceiling.", ".entries.noisy
     } else {
         set logscale x 2
         set logscale y 10
         eval 'set ytics ('.log_tics.')'
         set mytics 10
         if (pkind[p] eq 'latency') {
-            plot (pbase[p] > 0 ? pbase[p] : 1/0) with lines lw 2 lc rgb '#555555' \
-                    title sprintf('%s (%.3g s)', pbasename[p], pbase[p]), \
-                 (strlen(pextra[p]) > 0 ? plotdir.pextra[p] : '-') using 1:2 with linespoints \
-                    lw 2 dt 2 pt 0 lc rgb '#000000' title 'latency bound: ceil(tasks / workers) x delay', \
-                 for [i=pfirst[p]:plast[p]] plotdir.efile[i] using 1:2:3:4 with yerrorlines lw 2 \
-                    pt ept[i] ps 1.3 dt edt[i] lc rgb ecolor[i] title ename[i]
+            bound = optional(pextra[p], "using 1:2 with linespoints lw 2 dt 2 pt 0 lc rgb '#000000' ".\
+                                        "title 'latency bound: ceil(tasks / workers) x delay'")
+            eval "plot (pbase[p] > 0 ? pbase[p] : 1/0) with lines lw 2 lc rgb '#555555' ".\
+                 "title sprintf('%s (%.3g s)', pbasename[p], pbase[p])".bound.", ".entries.noisy
         } else {
-            plot for [i=pfirst[p]:plast[p]] plotdir.efile[i] using 1:2:3:4 with yerrorlines lw 2 \
-                    pt ept[i] ps 1.3 dt edt[i] lc rgb ecolor[i] title ename[i], \
-                 (strlen(pextra[p]) > 0 ? plotdir.pextra[p] : '-') using 1:2 with points pt 2 ps 3 \
-                    lw 3 lc rgb '#d62728' title 'wrong answer: updates lost'
+            wrong = optional(pextra[p], "using 1:2 with points pt 2 ps 3 lw 3 lc rgb '#d62728' ".\
+                                        "title 'wrong answer: updates lost'")
+            eval "plot ".entries.wrong.noisy
         }
     }
 }

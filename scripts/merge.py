@@ -50,13 +50,19 @@ def med(values):
     return statistics.median(values) if values else None
 
 
+# A point whose runs spread more than this (coefficient of variation) is
+# flagged noisy: summary.md and REPORT.md say so, the charts ring it.
+NOISY_CV = 0.10
+
+
 def clock_stats(times):
     if not times:
         return None
     mean = statistics.fmean(times)
     stddev = statistics.stdev(times) if len(times) > 1 else 0.0
+    cv = stddev / mean if mean > 0 else 0.0
     return {"mean": mean, "stddev": stddev, "median": statistics.median(times),
-            "min": min(times), "max": max(times), "cv": stddev / mean if mean > 0 else 0.0,
+            "min": min(times), "max": max(times), "cv": cv, "noisy": cv > NOISY_CV,
             "times": times}
 
 
@@ -270,8 +276,9 @@ def summary_row(p, cols):
     ip = p["inproc"]
     name = p["strategy"] + (f" --{p['vary']} {p['value']}" if p["vary"] != "-" else "")
     cells = [name, str(p["workers"])]
+    cv = f"{ip['cv'] * 100:.0f} %" if ip else ""
     cells += [f"{ip['median']:.3f} s", f"{ip['min']:.3f} – {ip['max']:.3f} s",
-              f"{ip['cv'] * 100:.0f} %"] if ip else ["–", "–", "–"]
+              f"**{cv} noisy**" if ip.get("noisy") else cv] if ip else ["–", "–", "–"]
     cells.append(f"{p['median']:.3f} s" if p.get("median") is not None else "–")
     cells.append(f"{p['speedup']:.2f}x" if "speedup" in p else "–")
     cells.append(f"{p['efficiency'] * 100:.0f} %" if "efficiency" in p else "–")
@@ -297,7 +304,9 @@ def write_summary(path, machine, plugins, results):
            f"{machine['kernel']}; {machine['compiler']} `{machine['cflags'].strip()}`, "
            f"libcurl {machine['libcurl']}, libevent {machine['libevent']}.", "",
            f"Times are the in-process clock (median of {prm['runs']} interleaved rounds after "
-           f"{prm['warmup']} warm-up); cv is the coefficient of variation of those runs; "
+           f"{prm['warmup']} warm-up); cv is the coefficient of variation of those runs, "
+           f"and a point whose cv is over {NOISY_CV * 100:.0f} % is marked noisy (too spread "
+           "to trust its ranking against its neighbours; ringed on the charts); "
            "\"process\" is hyperfine's whole-process median. Speedup is against the baseline "
            "strategy on the same series, the median of per-round ratios (each round's baseline "
            "time over the point's time in that round, so a slow phase of the machine cancels); "

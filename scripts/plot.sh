@@ -12,6 +12,6 @@ python3 "$here/plotdata.py" "$dir"
 while read -r script chart; do
     for ext in png svg; do
         gnuplot -e "dir='$dir'; ext='$ext'; scripts='$here'; chart='$chart'; style='${PLOT_STYLE:-}'" \
-            "$here/$script.gp"
+            "$here/$script.gp" </dev/null # an empty '-' data file must not read the chart list
     done
 done <"$dir/plot/charts.txt"

@@ -27,6 +27,8 @@ import json
 import os
 import sys
 
+from merge import NOISY_CV
+
 # Okabe-Ito, colour-blind safe, then darker spares.
 SPARE_COLORS = ["#56b4e9", "#f0e442", "#000000", "#882255", "#44aa99", "#999933", "#aa4499",
                 "#332288", "#117733", "#661100"]
@@ -76,10 +78,10 @@ class Chart:
         self.name, self.script, self.title = name, script, title
         self.panels, self.entries = [], []
 
-    def panel(self, kind, title, xlabel, ylabel, extra="", base=None, base_name=""):
+    def panel(self, kind, title, xlabel, ylabel, extra="", base=None, base_name="", noisy=""):
         self.panels.append({"kind": kind, "title": title, "xlabel": xlabel, "ylabel": ylabel,
                             "extra": extra, "base": base, "base_name": base_name,
-                            "first": len(self.entries) + 1})
+                            "noisy": noisy, "first": len(self.entries) + 1})
 
     def entry(self, name, style, rows):
         self.entries.append({"name": name, "style": style, "rows": rows})
@@ -106,6 +108,7 @@ class Chart:
                  gp_array("pbase", [p["base"] if p["base"] is not None else -1
                                     for p in self.panels], False),
                  gp_array("pbasename", [p["base_name"] for p in self.panels]),
+                 gp_array("pnoisy", [p["noisy"] for p in self.panels]),
                  gp_array("pfirst", [p["first"] for p in self.panels], False),
                  gp_array("plast", last, False)]
         with open(os.path.join(plot_dir, f"{self.name}.inc"), "w") as f:
@@ -114,6 +117,11 @@ class Chart:
 
 def med(p):
     return p["inproc"]["median"] if p.get("inproc") else None
+
+
+def is_noisy(p):
+    ip = p["inproc"]
+    return ip.get("noisy", ip["cv"] > NOISY_CV)  # results merged before the flag existed
 
 
 def label(p):
@@ -152,6 +160,32 @@ class Plotter:
         return [(s, v, sorted([p for p in pts if (p["strategy"], p["value"]) == (s, v)],
                               key=lambda p: p["workers"])) for s, v in names]
 
+    def noisy_file(self, chart, points):
+        """The (x, y) of the noisy points of a panel about to be added, in a
+        file of their own (ringed by lines.gp); "" when there are none."""
+        points = [xy for xy in points if xy is not None]
+        if not points:
+            return ""
+        name = f"{chart.name}-noisy{len(chart.panels) + 1}.dat"
+        with open(os.path.join(self.dir, name), "w") as f:
+            f.writelines(f"{x} {y}\n" for x, y in points)
+        return name
+
+    def bandwidth_file(self, chart, pts):
+        """The speedup the memory allows: read bandwidth at min(w, measured)
+        threads over one thread's, for the workers of this panel."""
+        bw = self.machine.get("bandwidth") or {}
+        one = bw.get("threads_1_gbps")
+        if not one:
+            return ""
+        measured = sorted(int(k.split("_")[1]) for k in bw if k.startswith("threads_"))
+        name = f"{chart.name}-ceiling{len(chart.panels) + 1}.dat"
+        with open(os.path.join(self.dir, name), "w") as f:
+            for w in sorted({p["workers"] for p in pts} | {1}):
+                t = max(m for m in measured if m <= w)
+                f.write(f"{w} {bw[f'threads_{t}_gbps'] / one}\n")
+        return name
+
     def chart_name(self, wl, se):
         ids = [s["id"] for w in self.plugins["workloads"] for s in w["series"]]
         return se["id"] if ids.count(se["id"]) == 1 else f"{wl['name']}-{se['id']}"
@@ -166,10 +200,13 @@ class Plotter:
             extra = f"{chart.name}-bound{len(chart.panels)}.dat"
             with open(os.path.join(self.dir, extra), "w") as f:
                 f.writelines(f"{w} {b}\n" for w, b in bound)
+        shown = [p for p in pts if not self.is_base(p["strategy"])
+                 and (not only or p["strategy"] in only)]
+        noisy = self.noisy_file(chart, [(p["workers"], med(p)) for p in shown if is_noisy(p)])
         chart.panel("latency", f"{wl['name']}: {se['title']}",
                     "workers (threads, processes, or transfers in flight)",
                     f"wall time, s (in-process median; bars: min-max)", extra,
-                    med(base[0]) if base else None, f"{base[0]['strategy']}" if base else "")
+                    med(base[0]) if base else None, f"{base[0]['strategy']}" if base else "", noisy)
         for s, v, rows in self.by_strategy(pts):
             if self.is_base(s) or (only and s not in only):
                 continue
@@ -177,8 +214,13 @@ class Plotter:
                         [(p["workers"], med(p), p["inproc"]["min"], p["inproc"]["max"]) for p in rows])
 
     def speedup_panel(self, chart, wl, se, pts, only=None):
+        shown = [p for p in pts if not self.is_base(p["strategy"]) and "speedup" in p
+                 and (not only or p["strategy"] in only)]
+        noisy = self.noisy_file(chart, [(p["workers"], p["speedup"]) for p in shown
+                                        if is_noisy(p)])
+        ceiling = self.bandwidth_file(chart, pts) if se.get("ceiling") == "bandwidth" else ""
         chart.panel("speedup", f"{wl['name']}: {se['title']}", "workers",
-                    "speedup over the baseline (bars: min-max)", "", None, "")
+                    "speedup over the baseline (bars: min-max)", ceiling, None, "", noisy)
         for s, v, rows in self.by_strategy(pts):
             if self.is_base(s) or (only and s not in only):
                 continue
@@ -196,8 +238,9 @@ class Plotter:
             extra = f"{chart.name}-wrong.dat"
             with open(os.path.join(self.dir, extra), "w") as f:
                 f.writelines(f"{w} {m}\n" for w, m in wrong)
+        noisy = self.noisy_file(chart, [(p["workers"], med(p)) for p in pts if is_noisy(p)])
         chart.panel("modes", f"{wl['name']}: {se['title']}", "workers",
-                    "wall time, s (in-process median, log)", extra, None, "")
+                    "wall time, s (in-process median, log)", extra, None, "", noisy)
         for k, (s, v, rows) in enumerate(self.by_strategy(pts)):
             chart.entry(f"{s} --{se['vary']} {v}", self.styles.of(s, k),
                         [(p["workers"], med(p), p["inproc"]["min"], p["inproc"]["max"]) for p in rows])
@@ -285,7 +328,8 @@ class Plotter:
                         f"libcurl {m['libcurl']}, {m['date'][:10]}")
         with open(os.path.join(self.dir, "plot.inc"), "w") as f:
             f.write(f"machine = {gp_str(machine_line)}\nruns = {prm['runs']}\n"
-                    f"cores = {m['cores']}\nquick = {1 if prm.get('quick') else 0}\n")
+                    f"cores = {m['cores']}\nquick = {1 if prm.get('quick') else 0}\n"
+                    f"noisy_cv = {round(NOISY_CV * 100)}\n")
         with open(os.path.join(self.dir, "charts.txt"), "w") as f:
             for c in self.charts:
                 c.write(self.dir)

@@ -16,6 +16,8 @@ import json
 import os
 import sys
 
+from merge import NOISY_CV
+
 
 def med(p):
     return p["inproc"]["median"]
@@ -164,7 +166,18 @@ def lesson_cpu(run):
             continue
         b = run.base(pts2)
         sp2 = speedups_at(run, pts2, cores)
-        if b and sp2:
+        bw = run.machine.get("bandwidth") or {}
+        one, many = bw.get("threads_1_gbps"), bw.get(f"threads_{cores}_gbps")
+        if b and sp2 and se2.get("ceiling") == "bandwidth" and one and many:
+            n_bytes = 8 * int(se2["args"].split("--n ")[1].split()[0]) if "--n " in se2["args"] else 0
+            out.append(f"{se2['title'].capitalize()} is bound by memory, not by cores: this "
+                       f"machine reads {one:.1f} GB/s with one thread and {many:.1f} GB/s with "
+                       f"{cores} (measured by `concbench info --bandwidth`), so no strategy can "
+                       f"exceed {x(many / one)} on it, however many cores it uses. At {cores} "
+                       f"workers " + ", ".join(f"{st} {x(v)}" for st, v in sp2.items()) +
+                       (f"; the baseline read {n_bytes / med(b) / 1e9:.1f} GB/s" if n_bytes else "") +
+                       ". The ceiling is drawn on the chart.")
+        elif b and sp2:
             out.append(f"{se2['title'].capitalize()} takes only {s(med(b))} with the baseline; at "
                        f"{cores} workers " + ", ".join(f"{st} {x(v)}" for st, v in sp2.items()) +
                        ": with this little work per run, starting workers weighs as much as "
@@ -329,6 +342,27 @@ def lesson_overheads(run):
     return out
 
 
+def noise(run):
+    """Which points were too spread to trust, in one place."""
+    pts = run.points
+    noisy = [p for p in pts if p["inproc"].get("noisy", p["inproc"]["cv"] > NOISY_CV)]
+    out = ["## How much to trust these numbers", ""]
+    if not noisy:
+        return out + [f"Every point's runs stayed within a coefficient of variation of "
+                      f"{NOISY_CV * 100:.0f} %.", ""]
+    out.append(f"{len(noisy)} of {len(pts)} points spread more than {NOISY_CV * 100:.0f} % "
+               f"(coefficient of variation of their runs); they are ringed on the charts, and a "
+               f"lesson that rests on them should be measured again (`make bench` on a quieter "
+               f"machine, or more `RUNS`):")
+    out.append("")
+    for p in sorted(noisy, key=lambda p: -p["inproc"]["cv"]):
+        out.append(f"- {p['workload']} / {p['series']}: {p['strategy']}"
+                   f"{' --' + p['vary'] + ' ' + str(p['value']) if p['vary'] != '-' else ''} at "
+                   f"{p['workers']} workers, cv {p['inproc']['cv'] * 100:.0f} % "
+                   f"({s(p['inproc']['min'])} – {s(p['inproc']['max'])})")
+    return out + [""]
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: report.py RUN_DIR")
@@ -344,7 +378,7 @@ def main():
     ]
     if run.prm.get("quick"):
         lines += ["**QUICK run: small sizes and two rounds; indicative only.**", ""]
-    for lesson in (lesson_io, lesson_cpu, lesson_gil, lesson_sync, lesson_overheads):
+    for lesson in (lesson_io, lesson_cpu, lesson_gil, lesson_sync, lesson_overheads, noise):
         lines += lesson(run)
     path = os.path.join(sys.argv[1], "REPORT.md")
     with open(path + ".tmp", "w") as f:

@@ -106,6 +106,13 @@ usage_err "--work is an option of workloads cpu, mixed, not of workload io" \
     run --workload io --strategy threads --work 3
 usage_err "may be given once each" run --workload cpu --strategy threads --workload io
 usage_err "--stall-rate needs --stall-ms" serve --stall-rate 0.5
+usage_err "info: unexpected argument '--bogus'" info --bogus
+"$CONCBENCH" info --bandwidth >"$SCRATCH/info.json"
+expect "info --bandwidth exits 0" test $? -eq 0
+expect "info --bandwidth: a positive figure for 1 thread and for every count measured" \
+    test "$(jq '.bandwidth.threads_1_gbps > 0 and
+        ([.bandwidth | to_entries[] | select(.key | startswith("threads_")) | .value > 0] | all)' \
+        "$SCRATCH/info.json")" = true
 expect "--version names the version" bash -c "\"$CONCBENCH\" --version | grep -q '^concbench [0-9]'"
 
 # Inputs that are not what they seem.

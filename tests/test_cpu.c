@@ -154,6 +154,33 @@ static void test_sync_modes(void)
     }
 }
 
+/* --passes P: P times the tasks, each chunk P times, P times the answer,
+ * checked against P naive sums; a sum that drops one pass is wrong. */
+static void test_passes(void)
+{
+    for (int k = 0; k < 2; k++) {
+        const char    *kernel = k ? "heavy" : "sum";
+        const char    *args[] = {"kernel", kernel, "n",      "10007", "chunk", "1000",
+                                 "work",   "7",    "passes", "3",     NULL};
+        struct outcome o;
+        if (run_all(args, 1, &o) != 0)
+            continue;
+        CHECK(o.tasks.n == 3 * 11);
+        char want[24];
+        snprintf(want, sizeof(want), "%llu", (unsigned long long)(3 * naive(kernel, 10007, 7)));
+        const cJSON *sum = cJSON_GetObjectItem(o.fields, "sum");
+        CHECK(o.rep.verified && cJSON_IsString(sum) && strcmp(sum->valuestring, want) == 0);
+        o.r[0].value       = 0; /* one chunk of one pass lost */
+        struct run_info ri = {"test", CAP_PARALLEL, 1};
+        cJSON          *j2 = cJSON_CreateObject();
+        tally(&o, &o.rep);
+        workload_find("cpu")->report(&o.tasks, o.r, &ri, &o.rep, j2);
+        CHECK(!o.rep.verified && o.rep.wrong);
+        cJSON_Delete(j2);
+        done(&o);
+    }
+}
+
 static void test_needs(void)
 {
     const struct workload *wl = workload_find("cpu");
@@ -176,6 +203,7 @@ int main(void)
         return check_done("test_cpu");
     test_lcg();
     test_sync_modes();
+    test_passes();
     test_needs();
     run_case("sum", 1000, 64, 0);
     run_case("sum", 1, 1, 0);

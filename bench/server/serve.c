@@ -83,11 +83,14 @@ struct server {
     uint64_t           seed;
     unsigned           delay_ms;
     unsigned           jitter_ms;
-    uint64_t           rng;     /* jitter draws: deterministic from the seed */
-    struct pending    *pending; /* delayed replies not sent yet */
-    uint64_t           requests;
-    struct faults      faults;
-    unsigned           port;
+    uint64_t           rng; /* jitter draws: deterministic from the seed */
+    /* --delay-ms as one of libevent's common timeouts: every reply waits
+     * the same time, so a FIFO queue replaces a heap insert per request. */
+    const struct timeval *common_delay;
+    struct pending       *pending; /* delayed replies not sent yet */
+    uint64_t              requests;
+    struct faults         faults;
+    unsigned              port;
 };
 
 /* A reply waiting for its delay timer, or for its first half to be
@@ -312,7 +315,7 @@ static void reply(struct server *srv, struct evhttp_request *req, int status, co
     if (p->conn != NULL)
         evhttp_connection_set_closecb(p->conn, on_conn_close, srv);
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
-    evtimer_add(p->timer, &tv);
+    evtimer_add(p->timer, ms == srv->delay_ms && srv->common_delay ? srv->common_delay : &tv);
 }
 
 /* Send each reply whole and at once. bufferevents write at most 16 KiB per
@@ -580,6 +583,11 @@ static int serve_listen(struct server *srv, unsigned port, struct event **sigs)
     srv->port = ntohs(sin.sin_port);
     if (make_index(srv, srv->port) != 0)
         return usage_error("serve: out of memory for the index");
+    if (srv->delay_ms > 0) {
+        struct timeval tv = {.tv_sec  = srv->delay_ms / 1000,
+                             .tv_usec = (srv->delay_ms % 1000) * 1000};
+        srv->common_delay = event_base_init_common_timeout(srv->base, &tv);
+    }
     evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
     evhttp_set_timeout(srv->http, 120);
     evhttp_set_max_headers_size(srv->http, SERVE_MAX_HEADERS);

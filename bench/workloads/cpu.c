@@ -39,6 +39,7 @@
 #include "clock.h"
 #include "exec.h"
 #include "lcg.h"
+#include "membw.h"
 #include "util.h"
 
 #include <errno.h>
@@ -60,12 +61,15 @@ struct cpu_opts {
     uint64_t chunk;
     uint64_t work;
     unsigned sync; /* enum sync */
+    uint64_t passes;
 };
 
 struct cpu_ctx {
     uint64_t   *a;
     uint64_t    n;
     uint64_t    chunk;
+    uint64_t    nchunks;
+    uint64_t    passes; /* times the array is gone over: task i is chunk i mod nchunks */
     uint64_t    work;
     enum kernel kernel;
     enum sync   sync;
@@ -106,6 +110,7 @@ static int cpu_setup(const void *opts, struct tasks *t, char *err, size_t errsz)
     c->work   = o->work;
     c->kernel = (enum kernel)o->kernel;
     c->sync   = (enum sync)o->sync;
+    c->passes = o->passes;
     c->a      = array_alloc(c->n);
     if (c->a == NULL) {
         free(c);
@@ -115,7 +120,8 @@ static int cpu_setup(const void *opts, struct tasks *t, char *err, size_t errsz)
     pthread_mutex_init(&c->total_lock, NULL);
     for (uint64_t i = 0; i < c->n; i++)
         c->a[i] = i + 1;
-    *t = (struct tasks){.ops = &cpu_ops, .ctx = c, .n = (size_t)((c->n + c->chunk - 1) / c->chunk)};
+    c->nchunks = (c->n + c->chunk - 1) / c->chunk;
+    *t         = (struct tasks){.ops = &cpu_ops, .ctx = c, .n = (size_t)(c->nchunks * c->passes)};
     return 0;
 }
 
@@ -127,13 +133,11 @@ static void cpu_teardown(struct tasks *t)
     free(c);
 }
 
-/* The private-sum kernels: plain loops the compiler may vectorise. */
+/* The private-sum kernels: plain loops the compiler may vectorise. The
+ * sum is the loop `concbench info --bandwidth` measures the memory with. */
 static uint64_t kernel_sum(const uint64_t *a, uint64_t len)
 {
-    uint64_t s = 0;
-    for (uint64_t i = 0; i < len; i++)
-        s += a[i];
-    return s;
+    return sum_u64(a, len);
 }
 
 static uint64_t kernel_heavy(const uint64_t *a, uint64_t len, uint64_t work)
@@ -174,7 +178,7 @@ static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
 {
     (void)w;
     struct cpu_ctx *c   = ctx;
-    uint64_t        lo  = (uint64_t)i * c->chunk;
+    uint64_t        lo  = (uint64_t)i % c->nchunks * c->chunk;
     uint64_t        len = c->n - lo < c->chunk ? c->n - lo : c->chunk;
     uint64_t        t0 = clock_ns(), s = 0;
     for (uint64_t b = 0; b < len; b += EXEC_CHECK_EVERY) {
@@ -207,10 +211,10 @@ static uint64_t cpu_expected(const struct cpu_ctx *c)
 {
     uint64_t s = triangular(c->n);
     if (c->kernel == KERNEL_SUM)
-        return s;
+        return c->passes * s;
     uint64_t ak, ck;
     lcg_jump(c->work, &ak, &ck);
-    return ak * s + c->n * ck;
+    return c->passes * (ak * s + c->n * ck);
 }
 
 static void cpu_report(const struct tasks *t, const struct task_result *r,
@@ -238,9 +242,11 @@ static void cpu_report(const struct tasks *t, const struct task_result *r,
     cJSON_AddStringToObject(fields, "sum", sum_s);
     cJSON_AddStringToObject(fields, "expected", exp_s);
     int n_ = snprintf(rep->detail, sizeof(rep->detail),
-                      "%s kernel, n=%llu in %zu chunks, sync %s: sum %s, expected %s: %s",
-                      kernel_names[c->kernel], (unsigned long long)c->n, t->n, sync_names[c->sync],
-                      sum_s, exp_s, rep->verified ? "verified" : "WRONG");
+                      "%s kernel, n=%llu in %zu chunks x %llu pass%s, sync %s: sum %s, "
+                      "expected %s: %s",
+                      kernel_names[c->kernel], (unsigned long long)c->n, (size_t)c->nchunks,
+                      (unsigned long long)c->passes, c->passes == 1 ? "" : "es",
+                      sync_names[c->sync], sum_s, exp_s, rep->verified ? "verified" : "WRONG");
     if (rep->wrong && c->sync == SYNC_NONE && n_ > 0 && (size_t)n_ < sizeof(rep->detail)) {
         char off[48] = "";
         if (c->kernel == KERNEL_SUM) /* the lost values themselves */
@@ -302,20 +308,29 @@ static const struct opt cpu_options[] = {
      .def     = "local",
      .help    = "how results are added up: per-task sums merged after the run, or one shared "
                 "total with an atomic add, a mutex, or nothing (the race: loses updates)"},
+    {.name    = "passes",
+     .type    = OPT_UINT,
+     .offset  = offsetof(struct cpu_opts, passes),
+     .def     = "1",
+     .metavar = "P",
+     .help    = "go over the whole array P times (a longer run without a larger array)",
+     .min     = 1,
+     .max     = 1000},
     OPT_END,
 };
 
 static const struct bench_series cpu_series[] = {
     {.id            = "sum",
      .title         = "sum kernel (memory-bound)",
-     .args          = "--kernel sum --n 33554432",
+     .args          = "--kernel sum --n 33554432 --passes 8",
      .quick_args    = "--kernel sum --n 4194304",
      .workers       = "cores",
      .quick_workers = "1 2",
-     .chart         = "speedup"},
+     .chart         = "speedup",
+     .ceiling       = "bandwidth"},
     {.id            = "heavy",
      .title         = "heavy kernel (compute-bound)",
-     .args          = "--kernel heavy --n 8388608 --work 100",
+     .args          = "--kernel heavy --n 8388608 --work 120",
      .quick_args    = "--kernel heavy --n 2097152 --work 100",
      .workers       = "cores",
      .quick_workers = "1 2",

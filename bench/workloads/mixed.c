@@ -212,7 +212,9 @@ static void mixed_report(const struct tasks *t, const struct task_result *r,
     rep->wrong                = rep->errors[dl_task_err(FETCH_ERR_VERIFY)] > 0;
     if (s->links.delay_ms >= 0) /* the transfers' bound; the transform only adds */
         rep->bound_s = ceil((double)t->n / ri->workers) * (double)s->links.delay_ms / 1000.0;
+    char fs[32];
     cJSON_AddStringToObject(fields, "out", s->dir.path);
+    cJSON_AddStringToObject(fields, "out_fs", save_dir_fs(&s->dir, fs, sizeof(fs)));
     dl_report_fields(s, fields);
     workload_latency_json(r, t->n, fields);
     dl_report_detail(s, rep->ok, t->n, rep->failed, "transformed, decoded back and ", rep->detail,

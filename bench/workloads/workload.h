@@ -66,6 +66,8 @@ struct bench_series {
     const char *chart;         /* latency, speedup, bars or modes */
     const char *vary;          /* an option whose every choice is a point (modes) */
     const char *only;          /* one strategy only; NULL: every strategy */
+    const char *ceiling;       /* "bandwidth": memory-bound, drawn against the
+                                  measured read bandwidth; NULL: none */
 };
 
 struct workload {

@@ -1,0 +1,42 @@
+/*
+ * membw.h: the machine's memory read bandwidth, measured, and the loop
+ * that both measures it and is the cpu workload's sum kernel.
+ *
+ * The sum kernel is memory-bound: adding an int64 costs less than
+ * fetching it. How fast it can possibly go is how fast this machine reads
+ * memory, with one thread and with several, so concbench measures that
+ * ceiling itself with the very same loop, without tasks, chunks, a pool or
+ * a clock around each piece: the best of several reads of a 256 MiB array
+ * (transparent huge pages advised), split evenly across 1..N threads.
+ */
+#ifndef CONCBENCH_MEMBW_H
+#define CONCBENCH_MEMBW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The sum of a[0..n): a plain loop the compiler vectorises. */
+static inline uint64_t sum_u64(const uint64_t *a, uint64_t n)
+{
+    uint64_t s = 0;
+    for (uint64_t i = 0; i < n; i++)
+        s += a[i];
+    return s;
+}
+
+#define MEMBW_BYTES   (256u << 20)
+#define MEMBW_REPS    7
+#define MEMBW_THREADS 8
+
+struct membw {
+    size_t   bytes;                   /* array read each time */
+    unsigned reps;                    /* best of this many reads */
+    unsigned max_threads;             /* gbps[1..max_threads] are set */
+    double   gbps[MEMBW_THREADS + 1]; /* 10^9 bytes a second, by thread count */
+};
+
+/* Measure with 1..max_threads threads (at most MEMBW_THREADS). Returns 0,
+ * or -errno (no memory, no threads). Takes about a second. */
+int membw_measure(unsigned max_threads, struct membw *out);
+
+#endif

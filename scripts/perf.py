@@ -1,0 +1,402 @@
+#!/usr/bin/env python3
+"""perf.py: `make perf`, concbench against outside yardsticks, interleaved.
+
+Each comparison runs its contenders in turn (A B A B ..., the starting one
+alternating), ROUNDS times, after one warm-up each, and reports per
+contender the median whole-process wall time and CPU (user + sys, from the
+kernel's accounting of the reaped child), and the median of the per-round
+ratios to the yardstick. Nothing is asserted: these are benchmarks, and the
+figures are the output (perf.md and perf.json in the results folder).
+
+Comparisons:
+  scale-500, scale-1000   eventloop vs `curl --parallel --parallel-max N`,
+                          5000 files x 10 ms saved to a tmpfs
+  bound-50, bound-1000    eventloop and threads against the latency bound
+                          (in-process wall / bound): 500 x 50 ms at 50 in
+                          flight, 5000 x 50 ms at 1000 in flight
+  save-ext4               threads at 500 workers, 5000 x 10 ms, saved to
+                          the disk the checkout is on vs to a tmpfs
+  sum-bandwidth           the memory-bound sum at 1 and 2 threads against
+                          the read bandwidth concbench measures itself
+  server-static           the fixture server vs nginx (one worker, as the
+                          server has one thread): `wrk -t1 -c50 -d5s` on a
+                          static file, requests a second
+  server-delay            the same at 1000 connections x 100 ms (nginx's
+                          echo module sleeps), against the ideal 10000/s
+  server-cpu              the fixture server's CPU per request when the
+                          client is the event loop vs the threads pool
+"""
+import argparse
+import json
+import os
+import re
+import resource
+import socket
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+
+def log(*a):
+    print(*a, file=sys.stderr, flush=True)
+
+
+class Server:
+    """A `concbench serve` of our own, on a free port, stopped on exit."""
+
+    def __init__(self, binary, files, delay_ms):
+        self.proc = subprocess.Popen(
+            [binary, "serve", "--port", "0", "--files", str(files), "--delay-ms", str(delay_ms)],
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        line = self.proc.stdout.readline()
+        if not line.startswith("listening on "):
+            raise SystemExit("perf: the fixture server did not start")
+        self.url = line.split()[-1]
+        with urllib.request.urlopen(self.url + "/index.json", timeout=30) as r:
+            self.index = json.load(r)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def raise_nofile():
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_once(cmd, clean=None):
+    """Run cmd; return (wall_s, cpu_s, stdout). clean() runs first, untimed."""
+    if clean:
+        clean()
+    if callable(cmd):
+        cmd = cmd()
+    t0 = time.monotonic()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=raise_nofile)
+    out = p.stdout.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    wall = time.monotonic() - t0
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode not in (0,):
+        raise SystemExit("perf: %s exited %d" % (" ".join(cmd[:6]), p.returncode))
+    return wall, ru.ru_utime + ru.ru_stime, out
+
+
+def interleave(contenders, rounds, metric=None):
+    """contenders: [(name, cmd, clean)]. Returns {name: [samples]} where a
+    sample is (wall, cpu, value): value is metric(stdout) or the wall."""
+    samples = {name: [] for name, _, _ in contenders}
+    for name, cmd, clean in contenders:  # warm-up: caches, the server's first connections
+        run_once(cmd, clean)
+    for r in range(rounds):
+        order = contenders if r % 2 == 0 else list(reversed(contenders))
+        for name, cmd, clean in order:
+            wall, cpu, out = run_once(cmd, clean)
+            value = metric(out) if metric else wall
+            samples[name].append((wall, cpu, value))
+            log("  round %d %-28s wall %.3f s  cpu %.3f s  value %.4f" % (r + 1, name, wall, cpu, value))
+    return samples
+
+
+def summarise(title, samples, yardstick, unit, note=""):
+    """A table row per contender: medians, and the median per-round ratio."""
+    rows = []
+    base = samples.get(yardstick)
+    for name, ss in samples.items():
+        ratios = [s[2] / b[2] for s, b in zip(ss, base)] if base else []
+        rows.append({
+            "contender": name,
+            "value_median": statistics.median(s[2] for s in ss),
+            "wall_median_s": statistics.median(s[0] for s in ss),
+            "cpu_median_s": statistics.median(s[1] for s in ss),
+            "ratio_median": statistics.median(ratios) if ratios else None,
+            "samples": [{"wall_s": s[0], "cpu_s": s[1], "value": s[2]} for s in ss],
+        })
+    return {"title": title, "yardstick": yardstick, "unit": unit, "note": note, "rows": rows}
+
+
+def fresh(path):
+    def clean():
+        shutil.rmtree(path, ignore_errors=True)
+        os.makedirs(path)
+    return clean
+
+
+def curl_config(server, out_dir, path):
+    with open(path, "w") as f:
+        for d in server.index["data"]:
+            name = d["link"].rsplit("/", 1)[-1]
+            f.write('url = "%s"\noutput = "%s/%s"\n' % (d["link"], out_dir, name))
+
+
+def concbench_run(binary, strategy, workers, server, out, extra=()):
+    return [binary, "run", "--workload", "io", "--strategy", strategy, "--workers", str(workers),
+            "--url", server.url + "/index.json", "--out", out, "--json", *extra]
+
+
+def json_field(field):
+    return lambda out: json.loads(out)[field]
+
+
+def bound_ratio(out):
+    j = json.loads(out)
+    return j["wall_s"] / j["bound_s"]
+
+
+def wrk_rate(out):
+    m = re.search(rb"Requests/sec:\s*([0-9.]+)", out)
+    if not m:
+        raise SystemExit("perf: no Requests/sec in wrk's output")
+    return float(m.group(1))
+
+
+NGINX_CONF = """
+load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
+worker_processes 1;
+daemon off;
+master_process off;
+pid {dir}/nginx.pid;
+error_log {dir}/error.log warn;
+worker_rlimit_nofile 8192;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nodelay on;
+    keepalive_requests 100000000;
+    keepalive_timeout 120s;
+    server {{
+        listen 127.0.0.1:{port} backlog=4096;
+        root {dir}/root;
+        location /files/ {{ }}
+        location /delay/ {{ echo_sleep 0.1; echo_exec /files/flag-000.bin; }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    """nginx from Debian with our own config, one worker, on a free port."""
+
+    def __init__(self, binary, scratch):
+        self.dir = os.path.join(scratch, "nginx")
+        os.makedirs(self.dir)
+        subprocess.run([binary, "serve", "--dump", os.path.join(self.dir, "root", "files")], check=True)
+        self.port = free_port()
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(NGINX_CONF.format(dir=self.dir, port=self.port))
+        self.proc = subprocess.Popen(["nginx", "-c", conf, "-e", os.path.join(self.dir, "error.log")],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                     preexec_fn=raise_nofile)
+        self.url = "http://127.0.0.1:%d" % self.port
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.url + "/files/flag-000.bin", timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise SystemExit("perf: nginx did not start (see %s/error.log)" % self.dir)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+
+def proc_cpu_s(pid):
+    """User + system seconds of a running process, from /proc."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def fs_type(path):
+    r = subprocess.run(["stat", "-f", "-c", "%T", path], capture_output=True, text=True)
+    name = r.stdout.strip() or "unknown"
+    return "ext4" if name == "ext2/ext3" else name  # one magic number for the three
+
+
+def main():
+    ap = argparse.ArgumentParser(description="make perf: concbench against outside yardsticks")
+    ap.add_argument("--bin", required=True)
+    ap.add_argument("--out", required=True, help="results folder to write perf.md/perf.json into")
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--only", default="", help="comma-separated comparison names")
+    ap.add_argument("--disk-dir", default=None, help="a folder on a disk for save-ext4")
+    args = ap.parse_args()
+    only = set(filter(None, args.only.split(",")))
+    want = lambda name: not only or name in only
+
+    os.makedirs(args.out, exist_ok=True)
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else tempfile.gettempdir()
+    scratch = tempfile.mkdtemp(prefix="concbench-perf.", dir=shm)
+    disk_root = args.disk_dir or os.path.join(os.path.dirname(os.path.abspath(args.out)), ".perf-disk")
+    tables, servers = [], []
+    try:
+        if want("scale-500") or want("scale-1000") or want("save-ext4"):
+            s10 = Server(args.bin, 5000, 10)
+            servers.append(s10)
+            cfg = os.path.join(scratch, "curl.cfg")
+            curl_config(s10, os.path.join(scratch, "curl"), cfg)
+            for n in (500, 1000):
+                name = "scale-%d" % n
+                if not want(name):
+                    continue
+                log("%s: eventloop vs curl --parallel-max %d, 5000 x 10 ms to %s" % (name, n, fs_type(scratch)))
+                samples = interleave([
+                    ("concbench eventloop", concbench_run(args.bin, "eventloop", n, s10, scratch + "/el"),
+                     fresh(scratch + "/el")),
+                    ("curl --parallel", ["curl", "-s", "--parallel", "--parallel-immediate",
+                                         "--parallel-max", str(n), "-K", cfg], fresh(scratch + "/curl")),
+                ], args.rounds)
+                tables.append(summarise(
+                    "5000 files x 10 ms, %d in flight, saved to %s (whole process)" % (n, fs_type(scratch)),
+                    samples, "curl --parallel", "s"))
+            if want("save-ext4"):
+                # Every run saves into a folder of its own, all removed at
+                # the end: ext4 skips inodes freed in the last 30 s when it
+                # allocates (recently_deleted()), so deleting 5000 files
+                # between runs would make the next run scan past all of them.
+                os.makedirs(disk_root, exist_ok=True)
+                disk = tempfile.mkdtemp(prefix="concbench-perf.", dir=disk_root)
+                count = [0]
+
+                def unique(root):
+                    def cmd():
+                        count[0] += 1
+                        return concbench_run(args.bin, "threads", 500, s10, "%s/%d" % (root, count[0]))
+                    return cmd
+                log("save-ext4: threads at 500 workers to %s vs %s" % (fs_type(disk), fs_type(scratch)))
+                samples = interleave([
+                    ("threads -> %s" % fs_type(disk), unique(disk), None),
+                    ("threads -> %s" % fs_type(scratch), unique(scratch + "/t"), None),
+                ], args.rounds, json_field("wall_s"))
+                tables.append(summarise("5000 files x 10 ms, threads at 500 workers: the save path (in-process wall)",
+                                        samples, "threads -> %s" % fs_type(scratch), "s"))
+                shutil.rmtree(disk, ignore_errors=True)
+        for files, workers in ((500, 50), (5000, 1000)):
+            name = "bound-%d" % workers
+            if not want(name):
+                continue
+            s50 = Server(args.bin, files, 50)
+            servers.append(s50)
+            log("%s: %d files x 50 ms at %d in flight, against the bound" % (name, files, workers))
+            samples = interleave([
+                ("eventloop", concbench_run(args.bin, "eventloop", workers, s50, scratch + "/b1"),
+                 fresh(scratch + "/b1")),
+                ("threads", concbench_run(args.bin, "threads", workers, s50, scratch + "/b2"),
+                 fresh(scratch + "/b2")),
+            ], args.rounds, bound_ratio)
+            tables.append(summarise("%d files x 50 ms, %d in flight: in-process wall / latency bound" %
+                                    (files, workers), samples, None, "x bound"))
+            s50.stop()
+            servers.remove(s50)
+        if want("sum-bandwidth"):
+            log("sum-bandwidth: the sum kernel against the measured read bandwidth")
+            bw = json.loads(subprocess.run([args.bin, "info", "--bandwidth"], capture_output=True,
+                                           text=True, check=True).stdout)["bandwidth"]
+            n, passes = 1 << 25, 8  # 256 MiB of int64, as the probe, read 8 times a run
+            contenders = []
+            for w in (1, 2):
+                cmd = [args.bin, "run", "--workload", "cpu", "--strategy", "threads" if w > 1 else "sequential",
+                       "--workers", str(w), "--kernel", "sum", "--n", str(n), "--passes", str(passes),
+                       "--json"]
+                contenders.append(("sum, %d thread%s" % (w, "s" if w > 1 else ""), cmd, None))
+
+            def gbps(out):
+                j = json.loads(out)
+                return j["params"]["n"] * 8 * j["params"]["passes"] / j["wall_s"] / 1e9
+            samples = interleave(contenders, args.rounds, gbps)
+            t = summarise("sum of %d int64 (256 MiB) x %d passes: GB/s against the measured read "
+                          "bandwidth" % (n, passes),
+                          samples, None, "GB/s")
+            for row in t["rows"]:
+                threads = 2 if "2 threads" in row["contender"] else 1
+                ceiling = bw["threads_%d_gbps" % threads]
+                row["ceiling_gbps"] = ceiling
+                row["ratio_median"] = row["value_median"] / ceiling
+            t["note"] = "ratio: of the bandwidth probe at the same thread count (%s)" % json.dumps(bw)
+            tables.append(t)
+        if want("server-static") or want("server-delay"):
+            nginx = Nginx(args.bin, scratch)
+            servers.append(nginx)
+            plain = Server(args.bin, 194, 0)
+            servers.append(plain)
+            if want("server-static"):
+                log("server-static: wrk -t1 -c50 -d5s, concbench serve vs nginx")
+                wrk = ["wrk", "-t1", "-c50", "-d5s"]
+                samples = interleave([
+                    ("concbench serve", wrk + [plain.url + "/files/flag-000.bin"], None),
+                    ("nginx, 1 worker", wrk + [nginx.url + "/files/flag-000.bin"], None),
+                ], args.rounds, wrk_rate)
+                tables.append(summarise("static file (19524 bytes), wrk -t1 -c50 -d5s: requests a second",
+                                        samples, "nginx, 1 worker", "req/s"))
+            if want("server-delay"):
+                slow = Server(args.bin, 194, 100)
+                servers.append(slow)
+                log("server-delay: wrk -t1 -c1000 -d5s, 100 ms a reply")
+                wrk = ["wrk", "-t1", "-c1000", "-d5s", "--timeout", "2s"]
+                ideal = 1000 / 0.1
+                samples = interleave([
+                    ("concbench serve --delay-ms 100", wrk + [slow.url + "/files/flag-000.bin"], None),
+                    ("nginx echo_sleep 0.1", wrk + [nginx.url + "/delay/x"], None),
+                ], args.rounds, lambda out: wrk_rate(out) / ideal)
+                tables.append(summarise("1000 connections x 100 ms, wrk -t1 -c1000 -d5s: share of the ideal "
+                                        "10000 requests a second", samples, "nginx echo_sleep 0.1", "of ideal"))
+        if want("server-cpu"):
+            s10 = Server(args.bin, 5000, 10)
+            servers.append(s10)
+            log("server-cpu: the server's CPU per request, eventloop vs threads client")
+            samples = {"eventloop client": [], "threads client": []}
+            cmds = {name: concbench_run(args.bin, name.split()[0], 50, s10, scratch + "/c")
+                    for name in samples}
+            for r in range(args.rounds + 1):
+                for name in (list(samples) if r % 2 == 0 else list(reversed(list(samples)))):
+                    before = proc_cpu_s(s10.proc.pid)
+                    wall, cpu, out = run_once(cmds[name], fresh(scratch + "/c"))
+                    per_req = (proc_cpu_s(s10.proc.pid) - before) / 5001 * 1e6  # index + files
+                    if r > 0:  # round 0 is the warm-up
+                        samples[name].append((wall, cpu, per_req))
+                        log("  round %d %-20s server %.2f us a request" % (r, name, per_req))
+            tables.append(summarise("5000 files x 10 ms at 50 in flight: the server's CPU per request (us; "
+                                    "/proc ticks, so coarse)", samples, "threads client", "us"))
+    finally:
+        for s in servers:
+            s.stop()
+        shutil.rmtree(scratch, ignore_errors=True)
+        shutil.rmtree(disk_root, ignore_errors=True)
+
+    with open(os.path.join(args.out, "perf.json"), "w") as f:
+        json.dump({"rounds": args.rounds, "tables": tables}, f, indent=1)
+    lines = ["# make perf", "",
+             "Interleaved (A B A B ..., %d rounds after a warm-up each); medians; ratio = median of "
+             "the per-round ratios." % args.rounds, ""]
+    for t in tables:
+        lines += ["## " + t["title"], ""]
+        if t["note"]:
+            lines += [t["note"], ""]
+        lines += ["| contender | median (%s) | wall median (s) | cpu median (s) | ratio |" % t["unit"],
+                  "|---|---:|---:|---:|---:|"]
+        for r in t["rows"]:
+            ratio = "%.3f" % r["ratio_median"] if r["ratio_median"] is not None else "—"
+            lines.append("| %s | %.4f | %.3f | %.3f | %s |" % (r["contender"], r["value_median"],
+                                                              r["wall_median_s"], r["cpu_median_s"], ratio))
+        lines.append("")
+    text = "\n".join(lines)
+    with open(os.path.join(args.out, "perf.md"), "w") as f:
+        f.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
