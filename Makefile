@@ -17,7 +17,7 @@ PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
            libevent-dev libxxhash-dev hyperfine gnuplot-nox curl jq python3
 
 FUZZ_PACKAGES = clang libclang-rt-14-dev
-PERF_PACKAGES = wrk nginx-light libnginx-mod-http-echo
+PERF_PACKAGES = wrk nginx-light libnginx-mod-http-echo strace
 PERF_ROUNDS  ?= 5
 FUZZ_SECONDS ?= 60
 

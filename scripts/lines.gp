@@ -37,7 +37,7 @@ do for [p = 1:npanels] {
         set label 1 sprintf('%d cores', cores) at cores, graph 0.97 offset 0.5,0 textcolor rgb '#666666'
         ideal(x) = x < cores ? x : cores
         ceiling = optional(pextra[p], "using 1:2 with linespoints lw 2 dt 4 pt 0 lc rgb '#999999' ".\
-                                      "title 'memory bandwidth: its own speedup (measured)'")
+                                      "title 'memory ceiling: the machine''s read bandwidth / the baseline''s'")
         eval "plot ideal(x) with lines dt 2 lw 2 lc rgb '#000000' title 'ideal: min(workers, cores)'".\
              ceiling.", ".entries.noisy
     } else {

@@ -164,7 +164,7 @@ def point(row, hf, samples, runs):
     if isinstance(last.get("latency_ms"), dict):
         p["latency_ms"] = {q: med([(s.get("latency_ms") or {}).get(q) for s in samples])
                            for q in ("p50", "p95", "p99")}
-    for k in ("sum", "expected"):
+    for k in ("sum", "expected", "out_fs"):
         if k in last:
             p[k] = last[k]
     return p

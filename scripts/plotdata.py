@@ -119,6 +119,15 @@ def med(p):
     return p["inproc"]["median"] if p.get("inproc") else None
 
 
+def gbps(p):
+    """GB/s a cpu point read: its array (n int64) times its passes, over
+    its median time; None when it is not a cpu point."""
+    prm = p.get("params") or {}
+    if not prm.get("n") or not p.get("inproc"):
+        return None
+    return prm["n"] * 8 * prm.get("passes", 1) / p["inproc"]["median"] / 1e9
+
+
 def is_noisy(p):
     ip = p["inproc"]
     return ip.get("noisy", ip["cv"] > NOISY_CV)  # results merged before the flag existed
@@ -172,18 +181,20 @@ class Plotter:
         return name
 
     def bandwidth_file(self, chart, pts):
-        """The speedup the memory allows: read bandwidth at min(w, measured)
-        threads over one thread's, for the workers of this panel."""
+        """The speedup the memory allows: what the machine reads with
+        min(w, measured) threads over what the baseline read, for the
+        workers of this panel."""
         bw = self.machine.get("bandwidth") or {}
-        one = bw.get("threads_1_gbps")
-        if not one:
+        base = [p for p in pts if self.is_base(p["strategy"])]
+        base_gbps = gbps(base[0]) if base else None
+        if not bw.get("threads_1_gbps") or not base_gbps:
             return ""
         measured = sorted(int(k.split("_")[1]) for k in bw if k.startswith("threads_"))
         name = f"{chart.name}-ceiling{len(chart.panels) + 1}.dat"
         with open(os.path.join(self.dir, name), "w") as f:
             for w in sorted({p["workers"] for p in pts} | {1}):
                 t = max(m for m in measured if m <= w)
-                f.write(f"{w} {bw[f'threads_{t}_gbps'] / one}\n")
+                f.write(f"{w} {bw[f'threads_{t}_gbps'] / base_gbps}\n")
         return name
 
     def chart_name(self, wl, se):
