@@ -17,6 +17,7 @@
 #include "save.h"
 #include "strategy.h"
 #include "sysinfo.h"
+#include "trace.h"
 #include "util.h"
 #include "workload.h"
 
@@ -42,6 +43,7 @@ struct run_opts {
     uint64_t    workers;
     int         json;
     const char *output;
+    const char *trace;
     int         help;
 };
 
@@ -71,6 +73,12 @@ static const struct opt run_options[] = {
      .offset  = offsetof(struct run_opts, output),
      .metavar = "FILE",
      .help    = "also write that JSON object to FILE, atomically"},
+    {.name    = "trace",
+     .type    = OPT_TEXT,
+     .offset  = offsetof(struct run_opts, trace),
+     .metavar = "FILE",
+     .help    = "write a timeline of the tasks to FILE (Chrome trace-event JSON: open it in "
+                "ui.perfetto.dev or chrome://tracing)"},
     {.name   = "help",
      .type   = OPT_FLAG,
      .offset = offsetof(struct run_opts, help),
@@ -97,6 +105,7 @@ struct run {
     struct run_report      rep;
     struct usage           usage;
     double                 wall_s;
+    uint64_t               t0_ns;                 /* when the strategy's run began */
     int                    fds_before, fds_after; /* open descriptors around run() */
     cJSON                 *fields;                /* the workload's own */
 };
@@ -322,6 +331,7 @@ static cJSON *result_json(const struct run *r)
     opt_values_json(r->wl->options, r->wl_opts, cJSON_AddObjectToObject(j, "params"));
     opt_values_json(r->st->options, r->st_opts, cJSON_AddObjectToObject(j, "strategy_params"));
     add_stats_json(&r->stats, j);
+    trace_completion_json(r->results, r->tasks.n, j);
     for (cJSON *f = r->fields ? r->fields->child : NULL; f != NULL; f = f->next)
         cJSON_AddItemReferenceToObject(j, f->string, f);
     machine_json(cJSON_AddObjectToObject(j, "machine"));
@@ -409,6 +419,7 @@ static int measure(struct run *r)
     uint64_t t0 = clock_ns();
     int      rc = r->st->run(&sr);
     uint64_t t1 = clock_ns();
+    r->t0_ns    = t0;
     usage_snapshot(&u1);
     r->fds_after = sysinfo_open_fds();
     if (rc != 0)
@@ -422,6 +433,28 @@ static int measure(struct run *r)
         return usage_error("out of memory");
     r->wl->report(&r->tasks, r->results, &ri, &r->rep, r->fields);
     return 0;
+}
+
+static const char *outcome_name(const void *arg, const struct task_result *t)
+{
+    const struct workload *wl = arg;
+    return t->err == TASK_OK ? "ok" : workload_err_name(wl, t->err);
+}
+
+/* --trace FILE: the timeline. Returns 0 or -errno. */
+static int write_trace(const struct run *r)
+{
+    struct trace_run t = {
+        .strategy = r->st->name,
+        .workload = r->wl->name,
+        .caps     = r->st->caps,
+        .t0_ns    = r->t0_ns,
+        .results  = r->results,
+        .n        = r->tasks.n,
+        .outcome  = outcome_name,
+        .arg      = r->wl,
+    };
+    return trace_write(r->o.trace, &t);
 }
 
 /* Print and write the result; the exit status. */
@@ -440,6 +473,14 @@ static int finish(struct run *r)
     if (out_rc != 0)
         fprintf(stderr, "concbench: unable to write %s: %s\n",
                 r->o.output ? r->o.output : "the result", strerror(-out_rc));
+    int trace_rc = r->o.trace ? write_trace(r) : 0;
+    if (trace_rc != 0) {
+        char shown[256];
+        str_escape(shown, sizeof(shown), r->o.trace);
+        fprintf(stderr, "concbench: unable to write the trace %s: %s\n", shown,
+                strerror(-trace_rc));
+        out_rc = trace_rc;
+    }
     free(js);
     cJSON_Delete(j);
     if (exec_stopping())

@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -109,6 +110,7 @@ static int parse_entry(const cJSON *item, size_t i, const char *base, struct lin
     const cJSON *link = cJSON_GetObjectItemCaseSensitive(item, "link");
     const cJSON *size = cJSON_GetObjectItemCaseSensitive(item, "size");
     const cJSON *sum  = cJSON_GetObjectItemCaseSensitive(item, "checksum");
+    const cJSON *wait = cJSON_GetObjectItemCaseSensitive(item, "delay_ms");
     if (!cJSON_IsObject(item) || !cJSON_IsString(link))
         return errf(err, errsz, "index entry %zu has no string \"link\"", i);
     if (size != NULL && !cJSON_IsNull(size) &&
@@ -124,6 +126,9 @@ static int parse_entry(const cJSON *item, size_t i, const char *base, struct lin
     k->url                = url_resolve(link->valuestring, base, why, sizeof(why));
     k->size               = cJSON_IsNumber(size) ? (long long)size->valuedouble : -1;
     k->checksum           = cJSON_IsString(sum) ? strdup(sum->valuestring) : NULL;
+    k->delay_ms = cJSON_IsNumber(wait) && wait->valuedouble >= 0 && wait->valuedouble < 1e9
+                      ? (long)wait->valuedouble
+                      : -1;
     l->n++; /* links_free owns whatever was set */
     if (k->url == NULL)
         return errf(err, errsz, "index entry %zu: %s", i, why);
@@ -231,7 +236,7 @@ int links_parse_list(const char *text, size_t len, struct links *out, char *err,
             errf(err, errsz, "line %zu: %s", lineno, why);
             goto fail;
         }
-        l.v[l.n++] = (struct link){.url = url, .size = -1, .checksum = NULL};
+        l.v[l.n++] = (struct link){.url = url, .size = -1, .checksum = NULL, .delay_ms = -1};
     }
     if (l.n == 0) {
         errf(err, errsz, "URL list has no URLs");
@@ -303,4 +308,49 @@ int links_load_url(const char *url, struct links *out, char *err, size_t errsz)
     fetch_fini(&f);
     fetch_buf_free(&buf);
     return rc;
+}
+
+/* Sift the smallest of h[0..n) to the top after h[0] grew. */
+static void heap_down(uint64_t *h, size_t n)
+{
+    size_t i = 0;
+    for (;;) {
+        size_t l = 2 * i + 1, r = l + 1, m = i;
+        if (l < n && h[l] < h[m])
+            m = l;
+        if (r < n && h[r] < h[m])
+            m = r;
+        if (m == i)
+            return;
+        uint64_t t = h[i];
+        h[i]       = h[m];
+        h[m]       = t;
+        i          = m;
+    }
+}
+
+double links_bound_s(const struct links *l, unsigned workers)
+{
+    if (l->n == 0 || workers == 0)
+        return 0;
+    size_t    w     = workers < l->n ? workers : l->n;
+    uint64_t *ready = calloc(w, sizeof(*ready)); /* when each worker is free, ms: a min-heap */
+    uint64_t  end   = 0;
+    int       any   = 0;
+    if (ready == NULL)
+        return 0;
+    for (size_t i = 0; i < l->n; i++) {
+        long d = l->v[i].delay_ms >= 0 ? l->v[i].delay_ms : l->delay_ms;
+        if (d < 0) {
+            free(ready);
+            return 0;
+        }
+        any |= d > 0;
+        ready[0] += (uint64_t)d; /* the first free worker takes link i */
+        if (ready[0] > end)
+            end = ready[0];
+        heap_down(ready, w);
+    }
+    free(ready);
+    return any ? (double)end / 1000.0 : 0;
 }

@@ -19,6 +19,7 @@ struct link {
     char     *url;
     long long size;     /* expected bytes, -1 when unknown */
     char     *checksum; /* expected checksum string, NULL when unknown */
+    long      delay_ms; /* this file's own delay (serve --delays), -1: the index's */
 };
 
 struct links {
@@ -28,6 +29,15 @@ struct links {
                             * says ("delay_ms", as concbench serve's does);
                             * -1 when unknown */
 };
+
+/* The latency bound of downloading l with `workers` workers that take the
+ * links in order, each the next one as soon as it is free (a pool, an event
+ * loop with that many in flight): the time the last one ends if every
+ * transfer took exactly its delay. ceil(n / workers) x delay when every
+ * file waits the same; with uneven delays (2, 2, 5 at 2 workers: 7, not 5)
+ * it is the in-order schedule's, which is what the course's
+ * ThreadPoolExecutor lesson shows. Seconds; 0 when a delay is unknown. */
+double links_bound_s(const struct links *l, unsigned workers);
 
 /* Largest index or list accepted, in bytes and in entries. */
 #define LINKS_MAX_BYTES   (64u << 20)

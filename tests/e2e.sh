@@ -98,4 +98,49 @@ if [ -n "$fits" ]; then
 else
     fail "fd limit: no largest --workers named at ulimit -n 256"
 fi
+
+# Completion order and the timeline. Five files that take 300, 100, 200,
+# 50 and 10 ms, all in flight at once: a concurrent strategy finishes them
+# in the order 4 3 1 2 0, out of submission order (as as_completed shows);
+# one that runs one task at a time finishes them in order.
+start_server --files 5 --delays 300,100,200,50,10
+"$CONCBENCH" run --workload io --strategy "$STRATEGY" --workers 5 --url "$URL/index.json" \
+    --out "$SCRATCH/dl-order" --trace "$SCRATCH/trace.json" --json >"$SCRATCH/order.json"
+expect "order run: exit 0" test $? -eq 0
+ranks=$(jq -c .completion_rank "$SCRATCH/order.json")
+workers=$(json "$SCRATCH/order.json" workers)
+if [ "$workers" -ge 5 ]; then
+    expect "concurrent: out of submission order ($ranks)" \
+        test "$(json "$SCRATCH/order.json" in_submission_order)" = false
+    expect "concurrent: the shortest first, the longest last ($ranks)" test "$ranks" = "[5,3,4,2,1]"
+else
+    expect "one at a time: in submission order ($ranks)" \
+        test "$(json "$SCRATCH/order.json" in_submission_order)" = true
+    expect "one at a time: ranks 1..5 ($ranks)" test "$ranks" = "[1,2,3,4,5]"
+fi
+T="$SCRATCH/trace.json"
+expect "trace: Chrome trace-event JSON" jq_true '.traceEvents | type == "array"' "$T"
+spans=$(jq '[.traceEvents[] | select(.ph == "X" or .ph == "b")] | length' "$T")
+expect "trace: one span per task (got $spans)" test "$spans" = 5
+expect "trace: every span has a start and a length >= the task's delay" \
+    jq_true '[.traceEvents[] | select(.ph == "X") | .ts >= 0 and .dur >= 9000] | all' "$T"
+expect "trace: async spans end after they begin" jq_true '
+    [.traceEvents[] | select(.ph == "b" or .ph == "e")] | group_by(.id)
+    | map(length == 2 and (map(select(.ph == "e"))[0].ts >= map(select(.ph == "b"))[0].ts)) | all' "$T"
+expect "trace: args carry task, bytes, outcome and rank" jq_true '
+    [.traceEvents[] | select(.ph == "X" or .ph == "b") | .args
+     | has("task") and has("bytes") and .outcome == "ok" and .rank >= 1] | all' "$T"
+expect "trace: ranks match the result's" test "$(jq -c '[.traceEvents[] | select(.ph == "X" or .ph == "b")]
+    | sort_by(.args.task) | map(.args.rank)' "$T")" = "$ranks"
+if strategy_has "$STRATEGY" async; then
+    expect "trace: the event loop's transfers overlap on its one thread" \
+        test "$(jq '[.traceEvents[] | select(.ph == "b") | .tid] | unique | length' "$T")" = 1
+elif strategy_has "$STRATEGY" processes; then
+    expect "trace: a process lane per worker" \
+        test "$(jq '[.traceEvents[] | select(.ph == "X") | .pid] | unique | length' "$T")" -ge 2
+else
+    lanes=$(jq '[.traceEvents[] | select(.ph == "X") | .tid] | unique | length' "$T")
+    expect "trace: a lane per worker that ran a task ($lanes, at most $workers)" \
+        test "$lanes" -ge 1 -a "$lanes" -le "$workers"
+fi
 finish

@@ -56,6 +56,11 @@ json() {
     jq -r ".$2" "$1"
 }
 
+# jq_true FILTER FILE: true when FILTER gives true on FILE (quietly).
+jq_true() {
+    jq -e "$1" "$2" >/dev/null
+}
+
 # ratio_at_least A B MIN: true when A / B >= MIN (floating point).
 ratio_at_least() {
     awk -v a="$1" -v b="$2" -v m="$3" 'BEGIN { exit !(b > 0 && a / b >= m) }'

@@ -98,6 +98,42 @@ static void test_files(void)
     CHECK(links_load_file("/", &l, err, sizeof(err)) != 0);
 }
 
+static int near(double a, double b)
+{
+    return a > b - 1e-9 && a < b + 1e-9;
+}
+
+/* The latency bound: in-order schedule of each file's delay. */
+static void test_bound(void)
+{
+    struct links l        = {0};
+    char         err[256] = "";
+    /* The course's lesson at a tenth: 2, 2, 5 at 2 workers is 7, not 5. */
+    const char *uneven = "{\"delay_ms\":0,\"data\":[{\"link\":\"http://h/a\",\"delay_ms\":200},"
+                         "{\"link\":\"http://h/b\",\"delay_ms\":200},"
+                         "{\"link\":\"http://h/c\",\"delay_ms\":500}]}";
+    CHECK(parse(uneven, NULL, &l, err) == 0);
+    CHECK(near(links_bound_s(&l, 1), 0.9));
+    CHECK(near(links_bound_s(&l, 2), 0.7));
+    CHECK(near(links_bound_s(&l, 3), 0.5));
+    CHECK(near(links_bound_s(&l, 50), 0.5));
+    links_free(&l);
+    /* One delay for all: ceil(n / w) x delay. */
+    const char *even =
+        "{\"delay_ms\":50,\"data\":[{\"link\":\"http://h/a\"},{\"link\":\"http://h/b\"},"
+        "{\"link\":\"http://h/c\"},{\"link\":\"http://h/d\"},{\"link\":\"http://h/e\"}]}";
+    CHECK(parse(even, NULL, &l, err) == 0);
+    CHECK(near(links_bound_s(&l, 1), 0.25));
+    CHECK(near(links_bound_s(&l, 2), 0.15));
+    CHECK(near(links_bound_s(&l, 4), 0.10));
+    CHECK(near(links_bound_s(&l, 5), 0.05));
+    links_free(&l);
+    /* No delay known: no bound. */
+    CHECK(parse("{\"data\":[{\"link\":\"http://h/a\"}]}", NULL, &l, err) == 0);
+    CHECK(links_bound_s(&l, 1) == 0);
+    links_free(&l);
+}
+
 int main(void)
 {
     curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -105,6 +141,7 @@ int main(void)
     test_bad_json();
     test_lists();
     test_files();
+    test_bound();
     curl_global_cleanup();
     return check_done("test_links");
 }

@@ -31,6 +31,7 @@
 #include "cmdline.h"
 #include "fixture.h"
 #include "save.h"
+#include "util.h"
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
@@ -53,6 +54,7 @@
 #define SERVE_MAX_FILES   100000
 #define SERVE_MAX_HEADERS (64 << 10) /* request line and headers, bytes */
 #define SERVE_MAX_BODY    (1 << 20)  /* request body, bytes */
+#define SERVE_MAX_DELAYS  1000       /* values of --delays */
 
 struct file {
     unsigned char *body;
@@ -81,8 +83,10 @@ struct server {
     char              *index;
     size_t             index_len;
     uint64_t           seed;
-    unsigned           delay_ms;
+    unsigned           delay_ms; /* every reply, or only the index and 404s with --delays */
     unsigned           jitter_ms;
+    unsigned          *delays; /* --delays: file i waits delays[i % ndelays] */
+    size_t             ndelays;
     uint64_t           rng; /* jitter draws: deterministic from the seed */
     /* --delay-ms as one of libevent's common timeouts: every reply waits
      * the same time, so a FIFO queue replaces a heap insert per request. */
@@ -283,12 +287,11 @@ static uint64_t next_rand(uint64_t *s)
     return *s = x;
 }
 
-/* Reply after the configured delay (+ jitter), or at once without one;
- * a fault that needs more than one step always goes through a timer. */
+/* Reply after ms (+ jitter), or at once without a delay; a fault that
+ * needs more than one step always goes through a timer. */
 static void reply(struct server *srv, struct evhttp_request *req, int status, const void *body,
-                  size_t len, enum fault fault)
+                  size_t len, enum fault fault, unsigned ms)
 {
-    unsigned ms = srv->delay_ms;
     if (srv->jitter_ms)
         ms += (unsigned)(next_rand(&srv->rng) % (srv->jitter_ms + 1u));
     if (ms == 0 && fault != FAULT_RESET && fault != FAULT_STALL) {
@@ -318,6 +321,12 @@ static void reply(struct server *srv, struct evhttp_request *req, int status, co
     evtimer_add(p->timer, ms == srv->delay_ms && srv->common_delay ? srv->common_delay : &tv);
 }
 
+/* How long file i's replies wait. */
+static unsigned file_delay(const struct server *srv, size_t i)
+{
+    return srv->ndelays ? srv->delays[i % srv->ndelays] : srv->delay_ms;
+}
+
 /* Send each reply whole and at once. bufferevents write at most 16 KiB per
  * call by default, and with Nagle on, the tail of a larger body waits for
  * the client's delayed ACK: 40 ms stalls that would swamp the delays the
@@ -340,24 +349,25 @@ static void on_request(struct evhttp_request *req, void *arg)
     srv->requests++;
     tune_connection(req);
     if (path != NULL && strcmp(path, "/index.json") == 0) {
-        reply(srv, req, 200, srv->index, srv->index_len, FAULT_NONE);
+        reply(srv, req, 200, srv->index, srv->index_len, FAULT_NONE, srv->delay_ms);
     } else if (path != NULL && strncmp(path, "/files/", 7) == 0 &&
                fixture_index(path + 7, srv->nfiles, &i) == 0) {
-        struct file *f = &srv->files[i];
+        struct file *f  = &srv->files[i];
+        unsigned     ms = file_delay(srv, i);
         if (is_head(req)) { /* headers only: no fault drawn, GETs keep their sequence */
-            reply(srv, req, 200, f->body, f->len, FAULT_NONE);
+            reply(srv, req, 200, f->body, f->len, FAULT_NONE, ms);
             return;
         }
         enum fault fault = draw_fault(srv, i, f->requests++);
         srv->faults.counts[fault]++;
         if (fault == FAULT_ERROR)
-            reply(srv, req, 500, server_error, sizeof(server_error) - 1, FAULT_NONE);
+            reply(srv, req, 500, server_error, sizeof(server_error) - 1, FAULT_NONE, ms);
         else if (fault == FAULT_NOT_FOUND)
-            reply(srv, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE);
+            reply(srv, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE, ms);
         else
-            reply(srv, req, 200, f->body, f->len, fault);
+            reply(srv, req, 200, f->body, f->len, fault, ms);
     } else {
-        reply(srv, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE);
+        reply(srv, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE, srv->delay_ms);
     }
 }
 
@@ -401,6 +411,8 @@ static int make_index(struct server *srv, unsigned port)
         cJSON_AddStringToObject(item, "link", link);
         cJSON_AddNumberToObject(item, "size", (double)srv->files[i].len);
         cJSON_AddStringToObject(item, "checksum", sum);
+        if (srv->ndelays)
+            cJSON_AddNumberToObject(item, "delay_ms", file_delay(srv, i));
     }
     srv->index = cJSON_PrintUnformatted(root);
     cJSON_Delete(root);
@@ -416,6 +428,7 @@ static void free_files(struct server *srv)
         free(srv->files[i].body);
     free(srv->files);
     free(srv->index);
+    free(srv->delays);
 }
 
 /* --dump DIR: write the file set to DIR instead of serving it. */
@@ -440,6 +453,7 @@ struct serve_opts {
     uint64_t    files;
     uint64_t    seed;
     uint64_t    delay_ms;
+    const char *delays;
     uint64_t    jitter_ms;
     const char *dump;
     double      error_rate;
@@ -486,6 +500,12 @@ static const struct opt serve_options[] = {
      .min     = 0,
      .max     = UINT64_MAX},
     MS("delay-ms", delay_ms, "0", "delay every reply by MS, with a timer"),
+    {.name    = "delays",
+     .type    = OPT_TEXT,
+     .offset  = offsetof(struct serve_opts, delays),
+     .metavar = "MS[,MS...]",
+     .help    = "uneven tasks: file i waits the (i mod k)-th of these k delays (the index "
+                "lists each file's)"},
     MS("jitter-ms", jitter_ms, "0", "add 0..MS to each delay, drawn from the seed"),
     {.name    = "dump",
      .type    = OPT_TEXT,
@@ -519,6 +539,39 @@ static void serve_help(FILE *f)
         "  GET /files/NAME    the file's body; anything else is 404\n");
 }
 
+/* "200,200,500" into an array of milliseconds. Returns 0 or EXIT_USAGE. */
+static int parse_delays(const char *text, unsigned **out, size_t *n)
+{
+    unsigned   *v = calloc(SERVE_MAX_DELAYS, sizeof(*v));
+    size_t      k = 0;
+    const char *p = text;
+    if (v == NULL)
+        return usage_error("serve: out of memory");
+    for (;;) {
+        char              *end;
+        unsigned long long ms = strtoull(p, &end, 10);
+        if (end == p || *p == '-' || *p == '+' || ms > 600000 || (*end != ',' && *end != '\0')) {
+            free(v);
+            char shown[64];
+            str_escape(shown, sizeof(shown), text);
+            return usage_error("serve: --delays: '%s' is not a list of whole milliseconds "
+                               "(0..600000, comma-separated)",
+                               shown);
+        }
+        if (k == SERVE_MAX_DELAYS) {
+            free(v);
+            return usage_error("serve: --delays: more than %d values", SERVE_MAX_DELAYS);
+        }
+        v[k++] = (unsigned)ms;
+        if (*end == '\0')
+            break;
+        p = end + 1;
+    }
+    *out = v;
+    *n   = k;
+    return 0;
+}
+
 static int parse_serve(int argc, char **argv, struct serve_opts *o, struct server *srv)
 {
     char             err[256];
@@ -533,7 +586,15 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o, struct serve
                            "more than 1");
     if (o->stall_rate > 0 && o->stall_ms == 0)
         return usage_error("serve: --stall-rate needs --stall-ms (how long to stall)");
+    if (o->delays != NULL && o->delay_ms != 0)
+        return usage_error("serve: --delays and --delay-ms are one or the other");
+    unsigned *delays  = NULL;
+    size_t    ndelays = 0;
+    if (o->delays != NULL && (rc = parse_delays(o->delays, &delays, &ndelays)) != 0)
+        return rc;
     *srv = (struct server){
+        .delays    = delays,
+        .ndelays   = ndelays,
         .nfiles    = (size_t)o->files,
         .seed      = o->seed,
         .delay_ms  = (unsigned)o->delay_ms,

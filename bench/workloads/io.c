@@ -10,8 +10,10 @@
  * download task is to a strategy, and what the run proves.
  *
  * The latency bound: when the server says how long it delays each reply
- * (concbench serve's index carries "delay_ms"), no strategy with w workers
- * can finish n files in less than ceil(n / w) x delay.
+ * (concbench serve's index carries "delay_ms", and each file's own with
+ * --delays), no strategy with w workers taking the files in order can
+ * finish them sooner than that schedule with no cost but the delays:
+ * ceil(n / w) x delay when all are equal (links_bound_s).
  */
 #include "workload.h"
 
@@ -19,7 +21,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,8 +79,7 @@ static void io_report(const struct tasks *t, const struct task_result *r, const 
     const struct dl_set *s = t->ctx;
     rep->verified          = rep->failed == 0 && s->size_only == 0 && s->unchecked == 0;
     rep->wrong             = rep->errors[dl_task_err(FETCH_ERR_VERIFY)] > 0;
-    if (s->links.delay_ms >= 0)
-        rep->bound_s = ceil((double)t->n / ri->workers) * (double)s->links.delay_ms / 1000.0;
+    rep->bound_s           = links_bound_s(&s->links, ri->workers);
     char fs[32];
     cJSON_AddStringToObject(fields, "out", s->dir.path);
     cJSON_AddStringToObject(fields, "out_fs", save_dir_fs(&s->dir, fs, sizeof(fs)));

@@ -26,7 +26,6 @@
 #include "util.h"
 
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -210,8 +209,7 @@ static void mixed_report(const struct tasks *t, const struct task_result *r,
     const struct dl_set    *s = &c->dl;
     rep->verified             = rep->failed == 0 && s->size_only == 0 && s->unchecked == 0;
     rep->wrong                = rep->errors[dl_task_err(FETCH_ERR_VERIFY)] > 0;
-    if (s->links.delay_ms >= 0) /* the transfers' bound; the transform only adds */
-        rep->bound_s = ceil((double)t->n / ri->workers) * (double)s->links.delay_ms / 1000.0;
+    rep->bound_s              = links_bound_s(&s->links, ri->workers); /* the transform only adds */
     char fs[32];
     cJSON_AddStringToObject(fields, "out", s->dir.path);
     cJSON_AddStringToObject(fields, "out_fs", save_dir_fs(&s->dir, fs, sizeof(fs)));
