@@ -12,6 +12,10 @@
  * than PIPE_BUF, so each write is atomic and each read of one message's
  * size returns exactly one message, whichever child wrote it.
  *
+ * A task message is a span of tasks: one task (the default, dynamic
+ * schedule) or, with `--schedule static`, one contiguous block per worker,
+ * all written up front (Pool.map's chunks, dealt out at once).
+ *
  * The parent keeps up to WINDOW tasks in the task pipe (well under the
  * pipe's 64 KiB), refilling as results arrive, reads results in batches,
  * and closes the task pipe when every task is handed out; children exit on
@@ -53,8 +57,32 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define WINDOW 4096 /* tasks in flight: 32 KiB of indices */
+#define WINDOW 2048 /* tasks in flight: 32 KiB of 16-byte task messages */
 #define BATCH  64   /* results per read */
+
+enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC };
+static const char *const schedule_names[] = {"dynamic", "static", NULL};
+
+struct procs_opts {
+    unsigned schedule; /* enum schedule */
+};
+
+static const struct opt procs_options[] = {
+    {.name    = "schedule",
+     .type    = OPT_CHOICE,
+     .offset  = offsetof(struct procs_opts, schedule),
+     .choices = schedule_names,
+     .def     = "dynamic",
+     .help    = "dynamic: a free worker takes the next task; static: one contiguous block "
+                "of tasks per worker, dealt out up front"},
+    OPT_END,
+};
+
+/* Tasks first .. first + count - 1. */
+struct task_msg {
+    uint64_t first;
+    uint64_t count;
+};
 
 struct result_msg {
     uint64_t           task;
@@ -98,21 +126,25 @@ static int write_msg(int fd, const void *buf, size_t len)
 /* The child: take tasks until the task pipe is closed, report each. */
 static void child_main(const struct tasks *t, unsigned id, pid_t parent, int task_fd, int result_fd)
 {
-    void    *w;
-    uint64_t task;
+    void           *w;
+    struct task_msg span;
     if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
         return; /* orphaned already: do nothing */
     int ready = tasks_worker_init(t, &w) == 0;
-    while (!exec_stopping() && read_msgs(task_fd, &task, sizeof(task), 1) == 1) {
-        struct result_msg m = {.task = task};
-        if (ready)
-            t->ops->run(t->ctx, w, (size_t)task, &m.result);
-        else
-            m.result = (struct task_result){.done = 1, .err = TASK_LOST};
-        m.result.worker = id;
-        if (write_msg(result_fd, &m, sizeof(m)) != 0)
-            break; /* the parent is gone */
+    while (!exec_stopping() && read_msgs(task_fd, &span, sizeof(span), 1) == 1) {
+        for (uint64_t task = span.first; task < span.first + span.count && !exec_stopping();
+             task++) {
+            struct result_msg m = {.task = task};
+            if (ready)
+                t->ops->run(t->ctx, w, (size_t)task, &m.result);
+            else
+                m.result = (struct task_result){.done = 1, .err = TASK_LOST};
+            m.result.worker = id;
+            if (write_msg(result_fd, &m, sizeof(m)) != 0)
+                goto out; /* the parent is gone */
+        }
     }
+out:
     if (ready)
         tasks_worker_fini(t, w);
 }
@@ -147,7 +179,11 @@ static int fork_workers(const struct strategy_run *r, pid_t *pids, int task_pipe
 static void dispatch(const struct strategy_run *r, const pid_t *pids, unsigned forked, int *task_wr,
                      int result_rd, int *stopped)
 {
-    size_t            n = r->tasks->n, dispatched = 0, received = 0;
+    const struct procs_opts *o = r->opts;
+    size_t                   n = r->tasks->n, dispatched = 0, received = 0;
+    /* Static: forked blocks, written at once (a few bytes each). */
+    size_t            blocks = o && o->schedule == SCHEDULE_STATIC ? (forked < n ? forked : n) : 0;
+    size_t            block  = 0;
     struct result_msg batch[BATCH];
     while (received < n) {
         if (exec_stopping() && !*stopped) {
@@ -156,11 +192,15 @@ static void dispatch(const struct strategy_run *r, const pid_t *pids, unsigned f
                 kill(pids[k], SIGTERM);
             dispatched = n;
         }
-        while (dispatched < n && dispatched - received < WINDOW) {
-            uint64_t task = dispatched;
-            if (write_msg(*task_wr, &task, sizeof(task)) != 0)
+        while (dispatched < n && (blocks || dispatched - received < WINDOW)) {
+            struct task_msg span = {.first = dispatched, .count = 1};
+            if (blocks) {
+                span.count = (block + 1) * n / blocks - dispatched;
+                block++;
+            }
+            if (write_msg(*task_wr, &span, sizeof(span)) != 0)
                 break; /* every child is gone: EPIPE */
-            dispatched++;
+            dispatched += span.count;
         }
         if (dispatched == n && *task_wr >= 0) {
             close(*task_wr);
@@ -230,11 +270,13 @@ done:
 }
 
 STRATEGY(procs) = {
-    .name    = "procs",
-    .summary = "N forked processes fed task indices through a pipe (a multiprocessing pool)",
-    .limits  = "one easy handle per process, created after fork; results sent back by pipe",
-    .caps    = CAP_PARALLEL | CAP_PROCESSES,
-    .order   = 20,
-    .color   = "#009e73",
-    .run     = procs_run,
+    .name      = "procs",
+    .summary   = "N forked processes fed task indices through a pipe (a multiprocessing pool)",
+    .limits    = "one easy handle per process, created after fork; results sent back by pipe",
+    .caps      = CAP_PARALLEL | CAP_PROCESSES,
+    .order     = 20,
+    .color     = "#009e73",
+    .options   = procs_options,
+    .opts_size = sizeof(struct procs_opts),
+    .run       = procs_run,
 };

@@ -15,6 +15,12 @@
  * its own result, so merging needs no lock: it happens after the joins.
  * Whichever thread is free takes the next task (dynamic balancing).
  *
+ * `--schedule static` deals the tasks out instead as contiguous blocks, one
+ * per thread, as OpenMP's schedule(static) does and much as Pool.map's
+ * chunks: the queue then carries block numbers, and a thread that draws a
+ * block of slow tasks finishes last while the others wait (the tail the
+ * timeline shows).
+ *
  * In C these threads run truly in parallel, on I/O and CPU work alike:
  * this is the pool Python's threads would be without the GIL (gil.c runs
  * this same pool under an emulated global interpreter lock).
@@ -30,9 +36,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC };
+static const char *const schedule_names[] = {"dynamic", "static", NULL};
+
+struct threads_opts {
+    unsigned schedule; /* enum schedule */
+};
+
+static const struct opt threads_options[] = {
+    {.name    = "schedule",
+     .type    = OPT_CHOICE,
+     .offset  = offsetof(struct threads_opts, schedule),
+     .choices = schedule_names,
+     .def     = "dynamic",
+     .help    = "dynamic: a free thread takes the next task; static: one contiguous block "
+                "of tasks per thread, dealt out up front"},
+    OPT_END,
+};
+
 struct pool {
     const struct strategy_run *run;
-    struct queue               queue; /* task indices */
+    struct queue               queue;  /* task indices, or block numbers (static) */
+    size_t                     blocks; /* static: how many blocks; 0: dynamic */
 };
 
 struct worker {
@@ -59,6 +84,16 @@ static int next_task(struct queue *q, size_t *i)
     return rc;
 }
 
+/* The tasks item i of the queue stands for: task i, or block i of the
+ * static schedule. Read after the pop that handed out i, which orders it
+ * after the feeder set blocks. */
+static void task_span(const struct pool *p, size_t i, size_t *lo, size_t *hi)
+{
+    size_t n = p->run->tasks->n, b = p->blocks;
+    *lo = b ? i * n / b : i;
+    *hi = b ? (i + 1) * n / b : i + 1;
+}
+
 static void *worker_main(void *arg)
 {
     struct worker               *self = arg;
@@ -73,12 +108,18 @@ static void *worker_main(void *arg)
     if (tasks_worker_init(t, &w) != 0) {
         /* No state, no work: drain what this thread takes as lost, so
          * the feeder never blocks on a full queue. */
+        size_t lo, hi;
         while (next_task(&self->pool->queue, &i) == 0)
-            r->results[i] = (struct task_result){.done = 1, .err = TASK_LOST, .worker = self->id};
+            for (task_span(self->pool, i, &lo, &hi); lo < hi; lo++)
+                r->results[lo] =
+                    (struct task_result){.done = 1, .err = TASK_LOST, .worker = self->id};
     } else {
+        size_t lo, hi;
         while (!exec_stopping() && next_task(&self->pool->queue, &i) == 0) {
-            t->ops->run(t->ctx, w, i, &r->results[i]);
-            r->results[i].worker = self->id;
+            for (task_span(self->pool, i, &lo, &hi); lo < hi && !exec_stopping(); lo++) {
+                t->ops->run(t->ctx, w, lo, &r->results[lo]);
+                r->results[lo].worker = self->id;
+            }
         }
         tasks_worker_fini(t, w);
     }
@@ -106,8 +147,12 @@ static int threads_run(const struct strategy_run *r)
             break; /* run with the threads we have */
     }
     if (started > 0) {
-        rc = 0;
-        for (size_t i = 0; i < n && !exec_stopping(); i++)
+        const struct threads_opts *o = r->opts;
+        rc                           = 0;
+        if (o != NULL && o->schedule == SCHEDULE_STATIC)
+            pool.blocks = started < n ? started : n; /* one block per thread that started */
+        size_t items = pool.blocks ? pool.blocks : n;
+        for (size_t i = 0; i < items && !exec_stopping(); i++)
             queue_push(&pool.queue, i);
     } else {
         errc(rc, r->err, r->errsz, "unable to start a thread: %s", strerror(-rc));
@@ -121,11 +166,13 @@ static int threads_run(const struct strategy_run *r)
 }
 
 STRATEGY(threads) = {
-    .name    = "threads",
-    .summary = "N pthreads pulling tasks from a bounded queue, one reused connection each",
-    .limits  = "one easy handle per thread; results merged after join",
-    .caps    = CAP_SHARED_MEMORY | CAP_PARALLEL,
-    .order   = 10,
-    .color   = "#0072b2",
-    .run     = threads_run,
+    .name      = "threads",
+    .summary   = "N pthreads pulling tasks from a bounded queue, one reused connection each",
+    .limits    = "one easy handle per thread; results merged after join",
+    .caps      = CAP_SHARED_MEMORY | CAP_PARALLEL,
+    .order     = 10,
+    .color     = "#0072b2",
+    .options   = threads_options,
+    .opts_size = sizeof(struct threads_opts),
+    .run       = threads_run,
 };

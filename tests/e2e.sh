@@ -143,4 +143,35 @@ else
     expect "trace: a lane per worker that ran a task ($lanes, at most $workers)" \
         test "$lanes" -ge 1 -a "$lanes" -le "$workers"
 fi
+# --schedule, for the strategies that have it: eight tasks, the first
+# 400 ms and the rest 100 ms, at 2 workers. static deals two contiguous
+# blocks up front (tasks 0-3 and 4-7, one worker each: the first block's
+# worker finishes last); dynamic hands out one at a time, so the worker
+# held by the long task runs few of the others.
+if jq -e --arg s "$STRATEGY" '.strategies[] | select(.name == $s) | .options | map(.name)
+        | index("schedule") != null' "$LIST_JSON" >/dev/null; then
+    start_server --files 8 --delays 400,100,100,100,100,100,100,100
+    for sc in static dynamic; do
+        "$CONCBENCH" run --workload io --strategy "$STRATEGY" --workers 2 --schedule $sc \
+            --url "$URL/index.json" --out "$SCRATCH/dl-$sc" --json >"$SCRATCH/$sc.json"
+        expect "--schedule $sc: exit 0, every task ok" test "$(json "$SCRATCH/$sc.json" ok)" = 8
+        echo "  --schedule $sc: $(json "$SCRATCH/$sc.json" wall_s) s (bound $(json "$SCRATCH/$sc.json" bound_s) s)"
+    done
+    # Which worker ran each task: the trace says.
+    for sc in static dynamic; do
+        "$CONCBENCH" run --workload io --strategy "$STRATEGY" --workers 2 --schedule $sc \
+            --url "$URL/index.json" --out "$SCRATCH/dl2-$sc" --trace "$SCRATCH/t-$sc.json" >/dev/null
+    done
+    workers_of() { # TRACE: the worker of each task, in task order
+        jq -c '[.traceEvents[] | select(.ph == "X" or .ph == "b") | {t: .args.task, w: .args.worker}]
+               | sort_by(.t) | map(.w)' "$1"
+    }
+    st=$(workers_of "$SCRATCH/t-static.json")
+    expect "static: tasks 0-3 on one worker, 4-7 on the other ($st)" \
+        jq_true '.[0:4] | unique | length == 1' <(echo "$st")
+    expect "static: ... two different workers ($st)" jq_true '(.[0:4] | unique) != (.[4:8] | unique)' <(echo "$st")
+    dy=$(workers_of "$SCRATCH/t-dynamic.json")
+    expect "dynamic: the long task's worker ran at most 3 of the 8 ($dy)" \
+        jq_true '. as $w | [.[] | select(. == $w[0])] | length <= 3' <(echo "$dy")
+fi
 finish
