@@ -169,6 +169,33 @@ for series in "${SERIES[@]}"; do
     done
 done
 
+# --- the timeline: every strategy on the same small, uneven run ------------
+# 24 files of 40, 80, 160 and 320 ms at 4 workers, each run with --trace:
+# the timeline chart draws one Gantt panel per strategy from these.
+if grep -q $'^[^\t]*\tio\t' "$RAW/plan.tsv"; then
+    say "timeline: 24 uneven files at 4 workers, every strategy, traced"
+    "$CONCBENCH" serve --port 0 --files 24 --delays 40,80,160,320 \
+        >"$SCRATCH/tl-server.out" 2>>"$RAW/server.log" &
+    TL_PID=$!
+    echo "server $TL_PID" >>"$RAW/pids"
+    TL_URL=""
+    for _ in $(seq 1 200); do
+        TL_URL=$(sed -n 's/^listening on //p' "$SCRATCH/tl-server.out")
+        [ -n "$TL_URL" ] && break
+        kill -0 "$TL_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    for st in $(cut -f4 "$RAW/plan.tsv" | awk '!seen[$0]++'); do
+        [ -n "$TL_URL" ] || break
+        "$CONCBENCH" run --workload io --strategy "$st" --workers 4 --url "$TL_URL/index.json" \
+            --out "$SCRATCH/tl/$st" --trace "$RAW/trace-$st.json" --json \
+            >"$RAW/timeline-$st.json" 2>>"$RAW/hyperfine.log" ||
+            say "  timeline: $st did not finish cleanly (see raw/timeline-$st.json)"
+    done
+    kill "$TL_PID" 2>/dev/null
+    wait "$TL_PID" 2>/dev/null
+fi
+
 # --- merge, tables, charts ------------------------------------------------
 say "merging"
 python3 "$ROOT/scripts/merge.py" "$OUT" || die "merge failed"

@@ -77,6 +77,7 @@ class Chart:
     def __init__(self, name, script, title):
         self.name, self.script, self.title = name, script, title
         self.panels, self.entries = [], []
+        self.values = {}  # scalars the chart's script reads (name = number)
 
     def panel(self, kind, title, xlabel, ylabel, extra="", base=None, base_name="", noisy=""):
         self.panels.append({"kind": kind, "title": title, "xlabel": xlabel, "ylabel": ylabel,
@@ -111,6 +112,7 @@ class Chart:
                  gp_array("pnoisy", [p["noisy"] for p in self.panels]),
                  gp_array("pfirst", [p["first"] for p in self.panels], False),
                  gp_array("plast", last, False)]
+        lines += [f"{k} = {v}" for k, v in self.values.items()]
         with open(os.path.join(plot_dir, f"{self.name}.inc"), "w") as f:
             f.write("\n".join(lines) + "\n")
 
@@ -301,6 +303,7 @@ class Plotter:
             self.charts.append(c)
         self.overview_charts()
         self.gil_chart()
+        self.timeline_chart()
 
     def overview_charts(self):
         bars = Chart("bars", "bars", "Median wall time per strategy, one worker count per series")
@@ -331,6 +334,50 @@ class Plotter:
                 elif se["chart"] == "latency":
                     self.latency_panel(c, wl, se, pts, only={g, peer})
         if c.panels:
+            self.charts.append(c)
+
+    def timeline_chart(self):
+        """One Gantt panel per strategy from raw/trace-<strategy>.json
+        (bench.sh's traced run of 24 uneven files at 4 workers): a bar per
+        task on the lane of the worker that ran it; the event loop's
+        transfers, which overlap on its one thread, stacked on rows."""
+        raw = os.path.join(os.path.dirname(self.dir), "raw")
+        c = Chart("timeline", "timeline", "Timeline: 24 files of 40-320 ms at 4 workers, each task "
+                  "a bar on the lane that ran it")
+        for st in self.plugins["strategies"]:
+            path = os.path.join(raw, f"trace-{st['name']}.json")
+            try:
+                with open(path) as f:
+                    events = json.load(f)["traceEvents"]
+            except (OSError, ValueError, KeyError):
+                continue
+            spans, begins = [], {}
+            for e in events:
+                if e.get("ph") == "X":
+                    lane = e["pid"] - 1 if "processes" in st["caps"] else e["tid"] - 1
+                    spans.append((e["ts"] / 1000, (e["ts"] + e["dur"]) / 1000, lane))
+                elif e.get("ph") == "b":
+                    begins[e["id"]] = e["ts"]
+                elif e.get("ph") == "e" and e["id"] in begins:
+                    spans.append((begins.pop(e["id"]) / 1000, e["ts"] / 1000, None))
+            if not spans:
+                continue
+            if any(l is None for _, _, l in spans):  # stack overlapping spans on rows
+                rows_end, placed = [], []
+                for start, end, _ in sorted(spans):
+                    k = next((k for k, r in enumerate(rows_end) if r <= start), len(rows_end))
+                    rows_end[k:k + 1] = [end]
+                    placed.append((start, end, k))
+                spans = placed
+                ylabel = "in flight on its one thread"
+            else:
+                ylabel = "process" if "processes" in st["caps"] else "thread"
+            lanes = max(l for _, _, l in spans) + 1
+            c.panel("timeline", st["name"], "ms since the run began", ylabel, str(lanes))
+            c.entry(st["name"], self.styles.of(st["name"]),
+                    [(round(a, 3), round(b, 3), l) for a, b, l in spans])
+        if c.panels:  # one time axis for all, so the panels compare at a glance
+            c.values["tmax"] = max(r[1] for e in c.entries for r in e["rows"])
             self.charts.append(c)
 
     def write(self):

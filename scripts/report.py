@@ -47,6 +47,7 @@ class Run:
     def __init__(self, path):
         with open(os.path.join(path, "results.json")) as f:
             doc = json.load(f)
+        self.path = path
         self.machine = doc["machine"]
         self.prm = self.machine["parameters"]
         self.plugins = doc["plugins"]
@@ -356,6 +357,38 @@ def lesson_overheads(run):
     return out
 
 
+def timeline(run):
+    """The traced run of uneven files (bench.sh): who finished when."""
+    if "timeline" not in run.charts:
+        return []
+    raw = os.path.join(run.path, "raw")
+    got = []
+    for st in run.plugins["strategies"]:
+        try:
+            with open(os.path.join(raw, f"timeline-{st['name']}.json")) as f:
+                got.append((st["name"], json.load(f)))
+        except (OSError, ValueError):
+            continue
+    if not got:
+        return []
+    out = ["## 6. Over time: one small run of uneven tasks, every strategy", ""]
+    bound = next((j.get("bound_s") for _, j in got if j.get("workers", 1) > 1 and j.get("bound_s")), None)
+    out.append("24 files that take 40, 80, 160 and 320 ms in turn, at 4 workers, each run traced "
+               "(`--trace`): " + ", ".join(f"{n} {s(j['wall_s'])}" for n, j in got) +
+               (f"; a pool that hands out the files in order can do no better than {s(bound)}"
+                if bound else "") + ".")
+    seq = [n for n, j in got if j.get("in_submission_order")]
+    ooo = [n for n, j in got if j.get("in_submission_order") is False]
+    if seq or ooo:
+        out.append((f"{names(seq)} finished the files in submission order; " if seq else "") +
+                   (f"{names(ooo)} finished them out of order, short ones first, as "
+                    f"`as_completed` reports them." if ooo else ""))
+    out.append("In the chart each task is a bar on the lane that ran it: one lane for the "
+               "sequential loop, a lane per thread or process for the pools, and for the event "
+               "loop the transfers in flight stacked on its one thread.")
+    return out + [""] + run.chart("timeline", "Timeline of one run per strategy")
+
+
 def noise(run):
     """Which points were too spread to trust, in one place."""
     pts = run.points
@@ -392,7 +425,8 @@ def main():
     ]
     if run.prm.get("quick"):
         lines += ["**QUICK run: small sizes and two rounds; indicative only.**", ""]
-    for lesson in (lesson_io, lesson_cpu, lesson_gil, lesson_sync, lesson_overheads, noise):
+    for lesson in (lesson_io, lesson_cpu, lesson_gil, lesson_sync, lesson_overheads, timeline,
+                   noise):
         lines += lesson(run)
     path = os.path.join(sys.argv[1], "REPORT.md")
     with open(path + ".tmp", "w") as f:

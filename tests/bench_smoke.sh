@@ -82,6 +82,12 @@ for s in $(jq -r '.strategies[].name' "$LIST_JSON"); do
     expect "$s is on the bars and cost charts" \
         bash -c "grep -q '\"$s' '$run'/plot/bars-e*.dat && grep -q '\"$s' '$run'/plot/cost-e*.dat"
 done
+# The timeline: one traced run per strategy, a Gantt panel each.
+for s in $(jq -r '.strategies[].name' "$LIST_JSON"); do
+    expect "$s traced for the timeline" jq_true '.traceEvents | length > 0' "$run/raw/trace-$s.json"
+    expect "$s has a timeline panel" grep -q "\"$s\"" "$run/plot/timeline.inc"
+done
+expect "REPORT.md explains the timeline" grep -q '^## 6\. Over time' "$run/REPORT.md"
 server=$(awk '$1 == "server" { print $2 }' "$run/raw/pids")
-expect "the fixture server it started is gone" none_alive $server
+expect "the fixture servers it started are gone" none_alive $server
 finish
