@@ -70,6 +70,8 @@ static cJSON *series_json(const struct bench_series *b)
     add_str(j, "quick_workers", b->quick_workers ? b->quick_workers : b->workers);
     add_str(j, "chart", b->chart);
     add_str(j, "vary", b->vary);
+    add_str(j, "values", b->values);
+    add_str(j, "quick_values", b->quick_values ? b->quick_values : b->values);
     add_str(j, "only", b->only);
     add_str(j, "ceiling", b->ceiling);
     return j;

@@ -45,7 +45,12 @@ do for [p = 1:npanels] {
         set logscale y 10
         eval 'set ytics ('.log_tics.')'
         set mytics 10
-        if (pkind[p] eq 'latency') {
+        if (pkind[p] eq 'sweep') {
+            set logscale x 10
+            set xtics auto
+            set format x '%g'
+            eval "plot ".entries.noisy
+        } else { if (pkind[p] eq 'latency') {
             bound = optional(pextra[p], "using 1:2 with linespoints lw 2 dt 2 pt 0 lc rgb '#000000' ".\
                                         "title 'latency bound: ceil(tasks / workers) x delay'")
             eval "plot (pbase[p] > 0 ? pbase[p] : 1/0) with lines lw 2 lc rgb '#555555' ".\
@@ -54,7 +59,7 @@ do for [p = 1:npanels] {
             wrong = optional(pextra[p], "using 1:2 with points pt 2 ps 3 lw 3 lc rgb '#d62728' ".\
                                         "title 'wrong answer: updates lost'")
             eval "plot ".entries.wrong.noisy
-        }
+        } }
     }
 }
 unset multiplot

@@ -225,9 +225,11 @@ def sort_key(plugins):
                 v_order[(w["name"], o["name"], c)] = k
 
     def key(p):
+        v = v_order.get((p["workload"], p["vary"], p["value"]))
+        if v is None:  # a swept number, in numeric order
+            v = int(p["value"]) if str(p["value"]).isdigit() else 0
         return (w_order.get(p["workload"], (99, "")), se_order.get((p["workload"], p["series"]), 99),
-                s_order.get(p["strategy"], (99, p["strategy"])),
-                v_order.get((p["workload"], p["vary"], p["value"]), 0), p["workers"])
+                s_order.get(p["strategy"], (99, p["strategy"])), v, p["workers"])
     return key
 
 

@@ -77,7 +77,8 @@ def plan(plugins, env_quick):
             values = [None]
             if se["vary"]:
                 opt = next(o for o in wl["options"] if o["name"] == se["vary"])
-                values = opt["choices"]
+                listed = se.get("quick_values" if env_quick else "values")
+                values = listed.split() if listed else opt["choices"]
             for st in s_names:
                 if se["only"] and st != se["only"]:
                     continue

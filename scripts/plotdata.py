@@ -258,6 +258,26 @@ class Plotter:
             chart.entry(f"{s} --{se['vary']} {v}", self.styles.of(s, k),
                         [(p["workers"], med(p), p["inproc"]["min"], p["inproc"]["max"]) for p in rows])
 
+    def sweep_panel(self, chart, wl, se, pts):
+        """Wall time against the swept option's value, a line per strategy."""
+        noisy = self.noisy_file(chart, [(float(p["value"]), med(p)) for p in pts if is_noisy(p)])
+        w = max(p["workers"] for p in pts)
+        chart.panel("sweep", f"{wl['name']}: {se['title']}", f"--{se['vary']} (log)",
+                    f"wall time, s (in-process median, log; {w} workers, the baseline 1)", "",
+                    None, "", noisy)
+        for s, v, rows in self.by_strategy_sweep(pts):
+            chart.entry(s, self.styles.of(s),
+                        [(float(p["value"]), med(p), p["inproc"]["min"], p["inproc"]["max"])
+                         for p in rows])
+
+    def by_strategy_sweep(self, pts):
+        names = []
+        for p in pts:
+            if p["strategy"] not in names:
+                names.append(p["strategy"])
+        return [(s, None, sorted([p for p in pts if p["strategy"] == s], key=lambda p: float(p["value"])))
+                for s in names]
+
     # ---- bar panels ---------------------------------------------------
     def bar_workers(self, pts, most=None):
         have = sorted({p["workers"] for p in pts if not self.is_base(p["strategy"])})
@@ -292,6 +312,8 @@ class Plotter:
                 self.latency_panel(c, wl, se, pts)
             elif kind == "modes":
                 self.modes_panel(c, wl, se, pts)
+            elif kind == "sweep":
+                self.sweep_panel(c, wl, se, pts)
             else:
                 w = self.bar_workers(pts)
                 self.bar_panel(c, f"{se['title']}: median at {w} workers", "wall time, s", pts, w, med)

@@ -21,7 +21,7 @@ incomplete=$(jq -r '.workloads[] | select((.summary | length) == 0 or (.series |
                      or (.color | test("^#[0-9a-f]{6}$") | not)) | .name' "$LIST_JSON")
 expect "every workload has a summary, a bench series and a colour ($incomplete)" test -z "$incomplete"
 charts=$(jq -r '[.workloads[].series[].chart] | unique | .[]' "$LIST_JSON" |
-         grep -vxE 'latency|speedup|bars|modes')
+         grep -vxE 'latency|speedup|bars|modes|sweep')
 expect "every series names a chart kind the scripts draw ($charts)" test -z "$charts"
 peers=$(jq -r '[.strategies[].name] as $all | .strategies[] | select(.peer != null)
                | select(.peer as $p | $all | index($p) | not) | .name' "$LIST_JSON")

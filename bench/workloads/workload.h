@@ -63,8 +63,11 @@ struct bench_series {
     const char *quick_args;    /* the same for QUICK=1; NULL: args */
     const char *workers;       /* worker counts: "1 2 4 8", or "cores" for 1 .. 2 x cores */
     const char *quick_workers; /* the same for QUICK=1 */
-    const char *chart;         /* latency, speedup, bars or modes */
+    const char *chart;         /* latency, speedup, bars, modes or sweep */
     const char *vary;          /* an option whose every choice is a point (modes) */
+    const char *values;        /* the values of vary to run, when they are not its
+                                  choices: "100 1000 10000" (sweep) */
+    const char *quick_values;  /* the same for QUICK=1; NULL: values */
     const char *only;          /* one strategy only; NULL: every strategy */
     const char *ceiling;       /* "bandwidth": memory-bound, drawn against the
                                   measured read bandwidth; NULL: none */
