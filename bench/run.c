@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "cmdline.h"
 #include "exec.h"
+#include "pss.h"
 #include "save.h"
 #include "strategy.h"
 #include "sysinfo.h"
@@ -29,6 +30,9 @@
 #include <string.h>
 
 #define MAX_WORKERS 4096
+
+/* How often the PSS sampler looks, during the timed run. */
+#define PSS_INTERVAL_MS 50
 
 /* Open files a fetching run needs: per worker, a socket, a temporary
  * file and the wake-up pair libcurl keeps for each blocking handle;
@@ -105,7 +109,8 @@ struct run {
     struct run_report      rep;
     struct usage           usage;
     double                 wall_s;
-    uint64_t               t0_ns;                 /* when the strategy's run began */
+    uint64_t               t0_ns;      /* when the strategy's run began */
+    uint64_t               max_pss_kb; /* peak PSS over the run's processes; 0: unknown */
     int                    fds_before, fds_after; /* open descriptors around run() */
     cJSON                 *fields;                /* the workload's own */
 };
@@ -315,6 +320,8 @@ static cJSON *result_json(const struct run *r)
     cJSON_AddNumberToObject(j, "user_s", ns_to_s(u->user_ns));
     cJSON_AddNumberToObject(j, "sys_s", ns_to_s(u->sys_ns));
     cJSON_AddNumberToObject(j, "max_rss_kb", (double)u->max_rss_kb);
+    if (r->max_pss_kb > 0)
+        cJSON_AddNumberToObject(j, "max_pss_kb", (double)r->max_pss_kb);
     cJSON_AddNumberToObject(j, "ctx_voluntary", (double)u->ctx_voluntary);
     cJSON_AddNumberToObject(j, "ctx_involuntary", (double)u->ctx_involuntary);
     cJSON *fds = cJSON_AddObjectToObject(j, "open_fds"); /* a leak shows as after > before */
@@ -414,12 +421,14 @@ static int measure(struct run *r)
         .errsz   = sizeof(err),
     };
     struct usage u0, u1;
-    r->fds_before = sysinfo_open_fds();
+    r->fds_before           = sysinfo_open_fds();
+    struct pss_sampler *pss = pss_start(PSS_INTERVAL_MS);
     usage_snapshot(&u0);
-    uint64_t t0 = clock_ns();
-    int      rc = r->st->run(&sr);
-    uint64_t t1 = clock_ns();
-    r->t0_ns    = t0;
+    uint64_t t0   = clock_ns();
+    int      rc   = r->st->run(&sr);
+    uint64_t t1   = clock_ns();
+    r->t0_ns      = t0;
+    r->max_pss_kb = pss_stop(pss);
     usage_snapshot(&u1);
     r->fds_after = sysinfo_open_fds();
     if (rc != 0)

@@ -151,6 +151,7 @@ def point(row, hf, samples, runs):
         "user_s": med([s.get("user_s") for s in samples]),
         "sys_s": med([s.get("sys_s") for s in samples]),
         "max_rss_kb": max(s.get("max_rss_kb", 0) for s in samples),
+        "max_pss_kb": max(s.get("max_pss_kb", 0) for s in samples) or None,
         "ctx_voluntary": med([s.get("ctx_voluntary") for s in samples]),
         "ctx_involuntary": med([s.get("ctx_involuntary") for s in samples]),
         "limits": last.get("limits"), "params": last.get("params"),

@@ -330,15 +330,20 @@ class Plotter:
     def overview_charts(self):
         bars = Chart("bars", "bars", "Median wall time per strategy, one worker count per series")
         cost = Chart("cost", "bars", "What each run costs: CPU time (user + sys, children "
-                     "included) and peak RSS, per series")
+                     "included) and peak memory (PSS: a page shared by n processes counts 1/n "
+                     "in each), per series")
         for wl, se, pts in self.series_list():
             w = self.bar_workers(pts, self.machine["parameters"]["bar_workers"])
             t = f"{wl['name']} / {se['id']} at {w} workers"
             self.bar_panel(bars, t, "wall time, s", pts, w, med)
             self.bar_panel(cost, f"{t}: CPU time", "user + sys, s", pts, w,
                            lambda p: (p["user_s"] + p["sys_s"]) if p.get("user_s") is not None else None)
-            self.bar_panel(cost, f"{t}: peak RSS", "MiB", pts, w,
-                           lambda p: p["max_rss_kb"] / 1024 if p.get("max_rss_kb") else None)
+            if any(p.get("max_pss_kb") for p in pts):  # shared pages counted once
+                self.bar_panel(cost, f"{t}: peak PSS, summed over the run's processes", "MiB",
+                               pts, w, lambda p: p["max_pss_kb"] / 1024 if p.get("max_pss_kb") else None)
+            else:
+                self.bar_panel(cost, f"{t}: peak RSS", "MiB", pts, w,
+                               lambda p: p["max_rss_kb"] / 1024 if p.get("max_rss_kb") else None)
         self.charts += [bars, cost]
 
     def gil_chart(self):

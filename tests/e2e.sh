@@ -99,6 +99,22 @@ else
     fail "fd limit: no largest --workers named at ulimit -n 256"
 fi
 
+# Memory, honestly: peak PSS summed over the run's processes counts the
+# 128 MiB array once, whoever maps it; peak RSS (the parent's plus the
+# largest child's) counts it again in every process that touched it.
+"$CONCBENCH" run --workload cpu --strategy "$STRATEGY" --workers 2 --kernel sum --n 16777216 \
+    --passes 4 --json >"$SCRATCH/pss.json"
+pss=$(json "$SCRATCH/pss.json" max_pss_kb) rss=$(json "$SCRATCH/pss.json" max_rss_kb)
+echo "  memory: peak PSS $pss KiB, peak RSS $rss KiB (array 131072 KiB)"
+# A sanitizer's shadow memory adds to every figure: only the floor then.
+ceiling=196608
+[ "$("$CONCBENCH" info | jq -r '.cflags | test("sanitize")')" = true ] && ceiling=999999999
+expect "PSS recorded and holds the array once ($pss KiB)" \
+    test "$pss" != null -a "${pss%.*}" -ge 117964 -a "${pss%.*}" -le "$ceiling"
+if strategy_has "$STRATEGY" processes; then
+    expect "processes: PSS below RSS, shared pages counted once ($pss < $rss)" test "$pss" -lt "$rss"
+fi
+
 # Completion order and the timeline. Five files that take 300, 100, 200,
 # 50 and 10 ms, all in flight at once: a concurrent strategy finishes them
 # in the order 4 3 1 2 0, out of submission order (as as_completed shows);
