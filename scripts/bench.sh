@@ -62,6 +62,7 @@ else
 fi
 [ -d "${SCRATCH:-}" ] || die "unable to create a scratch dir"
 SERVER_PID=""
+TL_PID=""
 HF_PID=""
 
 # Whatever ends the script, the server, any hyperfine still running (and
@@ -80,7 +81,9 @@ cleanup() {
         kill -KILL -- "-$HF_PID" 2>/dev/null
         wait "$HF_PID" 2>/dev/null
     fi
-    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null
+    for pid in $SERVER_PID $TL_PID; do
+        kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+    done
     rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
@@ -89,19 +92,28 @@ trap 'echo "bench: interrupted; $OUT is incomplete" >&2; exit 130' INT TERM
 START=$(date +%s)
 say() { printf '[%3ss] %s\n' $(($(date +%s) - START)) "$*" >&2; }
 
-# --- the server -----------------------------------------------------------
-if grep -q $'\tfetches$' "$RAW/plan.tsv"; then
-    "$CONCBENCH" serve --port 0 --files "$FILES" --delay-ms "$DELAY_MS" \
-        >"$SCRATCH/server.out" 2>"$RAW/server.log" &
-    SERVER_PID=$!
-    echo "server $SERVER_PID" >>"$RAW/pids"
-    URL=""
+# serve NAME ARGS...: start `concbench serve --port 0 ARGS` in the
+# background, its stderr appended to raw/server.log; sets SERVED_PID and
+# SERVED_URL ("" when it did not start).
+serve() {
+    local name=$1
+    shift
+    "$CONCBENCH" serve --port 0 "$@" >"$SCRATCH/$name.out" 2>>"$RAW/server.log" &
+    SERVED_PID=$!
+    echo "server $SERVED_PID" >>"$RAW/pids"
+    SERVED_URL=""
     for _ in $(seq 1 200); do
-        URL=$(sed -n 's/^listening on //p' "$SCRATCH/server.out")
-        [ -n "$URL" ] && break
-        kill -0 "$SERVER_PID" 2>/dev/null || break
+        SERVED_URL=$(sed -n 's/^listening on //p' "$SCRATCH/$name.out")
+        [ -n "$SERVED_URL" ] && break
+        kill -0 "$SERVED_PID" 2>/dev/null || break
         sleep 0.05
     done
+}
+
+# --- the server -----------------------------------------------------------
+if grep -q $'\tfetches$' "$RAW/plan.tsv"; then
+    serve server --files "$FILES" --delay-ms "$DELAY_MS"
+    SERVER_PID=$SERVED_PID URL=$SERVED_URL
     [ -n "$URL" ] || die "the fixture server did not start: $(cat "$RAW/server.log")"
     say "server $URL: $FILES files, ${DELAY_MS} ms delay; downloads in $SCRATCH"
 fi
@@ -174,17 +186,8 @@ done
 # the timeline chart draws one Gantt panel per strategy from these.
 if grep -q $'^[^\t]*\tio\t' "$RAW/plan.tsv"; then
     say "timeline: 24 uneven files at 4 workers, every strategy, traced"
-    "$CONCBENCH" serve --port 0 --files 24 --delays 40,80,160,320 \
-        >"$SCRATCH/tl-server.out" 2>>"$RAW/server.log" &
-    TL_PID=$!
-    echo "server $TL_PID" >>"$RAW/pids"
-    TL_URL=""
-    for _ in $(seq 1 200); do
-        TL_URL=$(sed -n 's/^listening on //p' "$SCRATCH/tl-server.out")
-        [ -n "$TL_URL" ] && break
-        kill -0 "$TL_PID" 2>/dev/null || break
-        sleep 0.05
-    done
+    serve tl-server --files 24 --delays 40,80,160,320
+    TL_PID=$SERVED_PID TL_URL=$SERVED_URL
     for st in $(cut -f4 "$RAW/plan.tsv" | awk '!seen[$0]++'); do
         [ -n "$TL_URL" ] || break
         "$CONCBENCH" run --workload io --strategy "$st" --workers 4 --url "$TL_URL/index.json" \
@@ -194,6 +197,7 @@ if grep -q $'^[^\t]*\tio\t' "$RAW/plan.tsv"; then
     done
     kill "$TL_PID" 2>/dev/null
     wait "$TL_PID" 2>/dev/null
+    TL_PID=""
 fi
 
 # --- merge, tables, charts ------------------------------------------------

@@ -21,25 +21,17 @@
 #include "strategy.h"
 
 #include "exec.h"
+#include "shared/schedule.h"
 
 #include <omp.h>
 #include <stddef.h>
-
-enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC };
-static const char *const schedule_names[] = {"dynamic", "static", NULL};
 
 struct openmp_opts {
     unsigned schedule; /* enum schedule */
 };
 
 static const struct opt openmp_options[] = {
-    {.name    = "schedule",
-     .type    = OPT_CHOICE,
-     .offset  = offsetof(struct openmp_opts, schedule),
-     .choices = schedule_names,
-     .def     = "dynamic",
-     .help    = "dynamic: each thread takes the next task when free; static: contiguous "
-                "blocks dealt out up front"},
+    SCHEDULE_OPTION(struct openmp_opts, schedule),
     OPT_END,
 };
 

@@ -43,6 +43,7 @@
 #include "strategy.h"
 
 #include "exec.h"
+#include "shared/schedule.h"
 #include "util.h"
 
 #include <errno.h>
@@ -60,21 +61,12 @@
 #define WINDOW 2048 /* tasks in flight: 32 KiB of 16-byte task messages */
 #define BATCH  64   /* results per read */
 
-enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC };
-static const char *const schedule_names[] = {"dynamic", "static", NULL};
-
 struct procs_opts {
     unsigned schedule; /* enum schedule */
 };
 
 static const struct opt procs_options[] = {
-    {.name    = "schedule",
-     .type    = OPT_CHOICE,
-     .offset  = offsetof(struct procs_opts, schedule),
-     .choices = schedule_names,
-     .def     = "dynamic",
-     .help    = "dynamic: a free worker takes the next task; static: one contiguous block "
-                "of tasks per worker, dealt out up front"},
+    SCHEDULE_OPTION(struct procs_opts, schedule),
     OPT_END,
 };
 
@@ -195,8 +187,9 @@ static void dispatch(const struct strategy_run *r, const pid_t *pids, unsigned f
         while (dispatched < n && (blocks || dispatched - received < WINDOW)) {
             struct task_msg span = {.first = dispatched, .count = 1};
             if (blocks) {
-                span.count = (block + 1) * n / blocks - dispatched;
-                block++;
+                size_t lo, hi;
+                schedule_block(block++, n, blocks, &lo, &hi);
+                span.count = hi - lo;
             }
             if (write_msg(*task_wr, &span, sizeof(span)) != 0)
                 break; /* every child is gone: EPIPE */

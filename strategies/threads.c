@@ -29,6 +29,7 @@
 
 #include "exec.h"
 #include "shared/queue.h"
+#include "shared/schedule.h"
 #include "util.h"
 
 #include <errno.h>
@@ -36,21 +37,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum schedule { SCHEDULE_DYNAMIC, SCHEDULE_STATIC };
-static const char *const schedule_names[] = {"dynamic", "static", NULL};
-
 struct threads_opts {
     unsigned schedule; /* enum schedule */
 };
 
 static const struct opt threads_options[] = {
-    {.name    = "schedule",
-     .type    = OPT_CHOICE,
-     .offset  = offsetof(struct threads_opts, schedule),
-     .choices = schedule_names,
-     .def     = "dynamic",
-     .help    = "dynamic: a free thread takes the next task; static: one contiguous block "
-                "of tasks per thread, dealt out up front"},
+    SCHEDULE_OPTION(struct threads_opts, schedule),
     OPT_END,
 };
 

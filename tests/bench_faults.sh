@@ -62,8 +62,16 @@ interrupt() {
     groups=$(awk '$1 == "hyperfine" { print $2 }' "$results"/*/raw/pids)
     # shellcheck disable=SC2086
     expect "SIG$sig: no server or hyperfine left ($(echo $pids))" none_alive $pids
+    # The driver SIGKILLs what did not stop within 1.5 s; a killed process
+    # may take a moment to be torn down (a sanitizer build's mappings are
+    # large): wait for that, a bounded 3 s, then look.
     left=""
-    for g in $groups; do left="$left$(pgrep -g "$g")"; done
+    for _ in $(seq 1 30); do
+        left=""
+        for g in $groups; do left="$left$(pgrep -g "$g")"; done
+        [ -z "$left" ] && break
+        sleep 0.1
+    done
     expect "SIG$sig: no run left in hyperfine's process groups ($left)" test -z "$left"
     expect "SIG$sig: scratch downloads removed" test -z "$(ls -A "$dl")"
     expect "SIG$sig: latest not pointed at the interrupted run" test ! -e "$results/latest"

@@ -42,9 +42,16 @@ for wl in $(workloads); do
     done
 done
 # README's plug-in tables are generated from the same export (make readme).
+# The ThreadSanitizer build leaves the OpenMP plug-ins out (CMakeLists.txt),
+# so its registry is not the one README documents: the ordinary build and
+# the ASan build check the tables.
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-cp "$ROOT/README.md" "$SCRATCH/README.md"
-python3 "$ROOT/scripts/plugins_md.py" "$LIST_JSON" "$SCRATCH/README.md"
-drift=$(diff "$ROOT/README.md" "$SCRATCH/README.md" | head -5)
-expect "README's plug-in tables match the binary (run 'make readme'): $drift" test -z "$drift"
+if "$CONCBENCH" info | jq -e '.cflags | test("sanitize=thread")' >/dev/null; then
+    echo "README tables: not compared in the ThreadSanitizer build (it leaves openmp out)"
+else
+    cp "$ROOT/README.md" "$SCRATCH/README.md"
+    python3 "$ROOT/scripts/plugins_md.py" "$LIST_JSON" "$SCRATCH/README.md"
+    drift=$(diff "$ROOT/README.md" "$SCRATCH/README.md" | head -5)
+    expect "README's plug-in tables match the binary (run 'make readme'): $drift" test -z "$drift"
+fi
 finish
