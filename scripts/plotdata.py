@@ -333,6 +333,8 @@ class Plotter:
                      "included) and peak memory (PSS: a page shared by n processes counts 1/n "
                      "in each), per series")
         for wl, se, pts in self.series_list():
+            if se["chart"] == "sweep":
+                continue  # a bar per swept value would crowd the panel: its own chart shows it
             w = self.bar_workers(pts, self.machine["parameters"]["bar_workers"])
             t = f"{wl['name']} / {se['id']} at {w} workers"
             self.bar_panel(bars, t, "wall time, s", pts, w, med)
