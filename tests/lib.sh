@@ -22,10 +22,13 @@ trap cleanup EXIT INT TERM
 # SERVER_PID.
 start_server() {
     stop_server
+    # The shell truncates server.out in the child, after `&` returns: a
+    # previous server's "listening on" line must not be read meanwhile.
+    rm -f "$SCRATCH/server.out"
     "$CONCBENCH" serve --port 0 "$@" >"$SCRATCH/server.out" 2>"$SCRATCH/server.err" &
     SERVER_PID=$!
     for _ in $(seq 1 200); do
-        URL=$(sed -n 's/^listening on //p' "$SCRATCH/server.out")
+        URL=$(sed -n 's/^listening on //p' "$SCRATCH/server.out" 2>/dev/null)
         [ -n "$URL" ] && return 0
         kill -0 "$SERVER_PID" 2>/dev/null || break
         sleep 0.05
