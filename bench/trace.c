@@ -20,7 +20,9 @@ static int by_end(const void *a, const void *b, void *arg)
     return (*(const size_t *)a > *(const size_t *)b) - (*(const size_t *)a < *(const size_t *)b);
 }
 
-size_t *trace_completion_order(const struct task_result *r, size_t n, size_t *ended)
+/* Indices of the tasks that ended, by end time; *ended gets their count.
+ * NULL when out of memory. The caller frees. */
+static size_t *completion_order(const struct task_result *r, size_t n, size_t *ended)
 {
     size_t *order = malloc((n ? n : 1) * sizeof(*order));
     *ended        = 0;
@@ -37,7 +39,7 @@ size_t *trace_completion_order(const struct task_result *r, size_t n, size_t *en
 static size_t *ranks_of(const struct task_result *r, size_t n, int *in_order)
 {
     size_t  ended;
-    size_t *order = trace_completion_order(r, n, &ended);
+    size_t *order = completion_order(r, n, &ended);
     size_t *rank  = order ? calloc(n ? n : 1, sizeof(*rank)) : NULL;
     *in_order     = 1;
     for (size_t k = 0; rank != NULL && k < ended; k++) {

@@ -17,10 +17,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Indices of the tasks that ended, by end time; *ended gets their count.
- * NULL when out of memory. The caller frees. */
-size_t *trace_completion_order(const struct task_result *r, size_t n, size_t *ended);
-
 /* Add "in_submission_order" and "completion_rank" (task i's place among
  * the tasks that ended, 1 first, null if it never did) to obj. Left out
  * for runs of more than TRACE_RANKS_MAX tasks. */

@@ -55,6 +55,22 @@ def med(values):
 NOISY_CV = 0.10
 
 
+def is_noisy(p):
+    """A merged point's runs spread more than NOISY_CV (older results.json
+    files carry no flag: the cv decides)."""
+    ip = p["inproc"]
+    return ip.get("noisy", ip["cv"] > NOISY_CV)
+
+
+def gbps(p):
+    """GB/s a cpu point read: its array (n int64) times its passes, over
+    its median time; None when it is not a cpu point."""
+    prm = (p or {}).get("params") or {}
+    if not prm.get("n") or not p.get("inproc"):
+        return None
+    return prm["n"] * 8 * prm.get("passes", 1) / p["inproc"]["median"] / 1e9
+
+
 def clock_stats(times):
     if not times:
         return None

@@ -27,7 +27,7 @@ import json
 import os
 import sys
 
-from merge import NOISY_CV
+from merge import NOISY_CV, gbps, is_noisy
 
 # Okabe-Ito, colour-blind safe, then darker spares.
 SPARE_COLORS = ["#56b4e9", "#f0e442", "#000000", "#882255", "#44aa99", "#999933", "#aa4499",
@@ -119,20 +119,6 @@ class Chart:
 
 def med(p):
     return p["inproc"]["median"] if p.get("inproc") else None
-
-
-def gbps(p):
-    """GB/s a cpu point read: its array (n int64) times its passes, over
-    its median time; None when it is not a cpu point."""
-    prm = p.get("params") or {}
-    if not prm.get("n") or not p.get("inproc"):
-        return None
-    return prm["n"] * 8 * prm.get("passes", 1) / p["inproc"]["median"] / 1e9
-
-
-def is_noisy(p):
-    ip = p["inproc"]
-    return ip.get("noisy", ip["cv"] > NOISY_CV)  # results merged before the flag existed
 
 
 def label(p):

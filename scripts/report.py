@@ -16,19 +16,11 @@ import json
 import os
 import sys
 
-from merge import NOISY_CV
+from merge import NOISY_CV, gbps, is_noisy
 
 
 def med(p):
     return p["inproc"]["median"]
-
-
-def gbps(p):
-    """GB/s a cpu point read (n int64 x passes over its median), or None."""
-    prm = (p or {}).get("params") or {}
-    if not prm.get("n"):
-        return None
-    return prm["n"] * 8 * prm.get("passes", 1) / med(p) / 1e9
 
 
 def x(v):
@@ -392,7 +384,7 @@ def timeline(run):
 def noise(run):
     """Which points were too spread to trust, in one place."""
     pts = run.points
-    noisy = [p for p in pts if p["inproc"].get("noisy", p["inproc"]["cv"] > NOISY_CV)]
+    noisy = [p for p in pts if is_noisy(p)]
     out = ["## How much to trust these numbers", ""]
     if not noisy:
         return out + [f"Every point's runs stayed within a coefficient of variation of "
