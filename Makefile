@@ -14,7 +14,8 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_ARGS ?=
 
 PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
-           libevent-dev libxxhash-dev hyperfine gnuplot-nox curl jq python3
+           libevent-dev libxxhash-dev hyperfine gnuplot-nox curl jq python3 \
+           python3-aiohttp python3-requests python3-xxhash
 
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 PERF_PACKAGES = wrk nginx-light libnginx-mod-http-echo strace

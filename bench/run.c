@@ -113,6 +113,7 @@ struct run {
     uint64_t               max_pss_kb; /* peak PSS over the run's processes; 0: unknown */
     int                    fds_before, fds_after; /* open descriptors around run() */
     cJSON                 *fields;                /* the workload's own */
+    struct spans          *spans;                 /* with --trace: the strategy's own spans */
 };
 
 static void run_help(FILE *f)
@@ -411,12 +412,15 @@ static int measure(struct run *r)
     r->results = calloc(r->tasks.n ? r->tasks.n : 1, sizeof(*r->results));
     if (r->results == NULL)
         return usage_error("out of memory for %zu results", r->tasks.n);
+    if (r->o.trace != NULL && (r->spans = spans_new("", TRACE_SPANS_MAX)) == NULL)
+        return usage_error("out of memory for the trace");
     struct strategy_run sr = {
         .tasks   = &r->tasks,
         .results = r->results,
         .workers = r->workers,
         .opts    = r->st_opts,
         .stats   = &r->stats,
+        .spans   = r->spans,
         .err     = err,
         .errsz   = sizeof(err),
     };
@@ -462,6 +466,8 @@ static int write_trace(const struct run *r)
         .n        = r->tasks.n,
         .outcome  = outcome_name,
         .arg      = r->wl,
+        .stages   = r->wl->stages,
+        .spans    = r->spans,
     };
     return trace_write(r->o.trace, &t);
 }
@@ -539,6 +545,7 @@ int cmd_run(int argc, char **argv)
         r.wl->teardown(&r.tasks);
     cJSON_Delete(r.fields);
     free(r.results);
+    spans_free(r.spans);
     free(r.wl_opts);
     free(r.st_opts);
     return rc < 0 ? 0 : rc;

@@ -105,6 +105,65 @@ static double us_since(uint64_t t0, uint64_t t)
     return t > t0 ? (double)(t - t0) / 1000.0 : 0;
 }
 
+/* A task's stages, nested in its span: "X" events on its lane, or, for an
+ * asynchronous strategy, "b"/"e" pairs under the task's id. */
+static void stage_events(cJSON *ev, const struct trace_run *t, size_t i, unsigned pid, unsigned tid,
+                         int async)
+{
+    const struct task_result *r       = &t->results[i];
+    const uint64_t            from[3] = {r->start_ns, r->stage_ns[1], r->stage_ns[2]};
+    const uint64_t            to[3]   = {r->stage_ns[0], r->stage_ns[2], r->end_ns};
+    for (int k = 0; k < 3 && t->stages[k] != NULL; k++) {
+        if (from[k] == 0 || to[k] < from[k])
+            continue; /* a stage it never reached */
+        double ts = us_since(t->t0_ns, from[k]), dur = us_since(from[k], to[k]);
+        for (int end = 0; end <= (async ? 1 : 0); end++) {
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "name", t->stages[k]);
+            cJSON_AddStringToObject(e, "cat", "task");
+            cJSON_AddStringToObject(e, "ph", async ? (end ? "e" : "b") : "X");
+            cJSON_AddNumberToObject(e, "ts", end ? ts + dur : ts);
+            cJSON_AddNumberToObject(e, "pid", pid);
+            cJSON_AddNumberToObject(e, "tid", tid);
+            if (async)
+                cJSON_AddNumberToObject(e, "id", (double)i);
+            else
+                cJSON_AddNumberToObject(e, "dur", dur);
+            cJSON_AddNumberToObject(cJSON_AddObjectToObject(e, "args"), "task", (double)i);
+            cJSON_AddItemToArray(ev, e);
+        }
+    }
+}
+
+/* The strategy's own spans, a lane per worker beside the task lanes. */
+#define SPAN_LANE 1000 /* tid of worker w's span lane: SPAN_LANE + w */
+static void span_events(cJSON *ev, const struct trace_run *t)
+{
+    size_t   n     = spans_count(t->spans);
+    unsigned lanes = 0;
+    for (size_t k = 0; k < n; k++)
+        if (t->spans->v[k].worker + 1 > lanes)
+            lanes = t->spans->v[k].worker + 1;
+    for (unsigned w = 0; w < lanes; w++) {
+        char label[96];
+        snprintf(label, sizeof(label), "worker %u: %s", w, t->spans->what);
+        name_lane(ev, "thread_name", 1, SPAN_LANE + w, label);
+    }
+    for (size_t k = 0; k < n; k++) {
+        const struct span *sp = &t->spans->v[k];
+        cJSON             *e  = cJSON_CreateObject();
+        cJSON_AddStringToObject(e, "name", t->spans->what);
+        cJSON_AddStringToObject(e, "cat", "strategy");
+        cJSON_AddStringToObject(e, "ph", "X");
+        cJSON_AddNumberToObject(e, "ts", us_since(t->t0_ns, sp->start_ns));
+        cJSON_AddNumberToObject(e, "dur", us_since(sp->start_ns, sp->end_ns));
+        cJSON_AddNumberToObject(e, "pid", 1);
+        cJSON_AddNumberToObject(e, "tid", SPAN_LANE + sp->worker);
+        cJSON_AddNumberToObject(cJSON_AddObjectToObject(e, "args"), "worker", sp->worker);
+        cJSON_AddItemToArray(ev, e);
+    }
+}
+
 int trace_write(const char *path, const struct trace_run *t)
 {
     int     in_order;
@@ -152,17 +211,27 @@ int trace_write(const char *path, const struct trace_run *t)
             cJSON_AddNumberToObject(b, "id", (double)i);
             cJSON_AddNumberToObject(e, "id", (double)i);
             cJSON_AddItemToArray(ev, b);
+            if (t->stages != NULL)
+                stage_events(ev, t, i, pid, tid, 1);
             cJSON_AddItemToArray(ev, e);
         } else {
             cJSON *x = task_event(t, i, "X", ts, pid, tid, rank[i]);
             cJSON_AddNumberToObject(x, "dur", dur);
             cJSON_AddItemToArray(ev, x);
+            if (t->stages != NULL)
+                stage_events(ev, t, i, pid, tid, 0);
         }
     }
+    if (spans_count(t->spans) > 0 && !processes)
+        span_events(ev, t);
     cJSON *other = cJSON_AddObjectToObject(root, "otherData");
     cJSON_AddStringToObject(other, "strategy", t->strategy);
     cJSON_AddStringToObject(other, "workload", t->workload);
     cJSON_AddBoolToObject(other, "in_submission_order", in_order);
+    if (t->spans != NULL && spans_count(t->spans) > 0) {
+        cJSON_AddNumberToObject(other, "spans", (double)spans_count(t->spans));
+        cJSON_AddNumberToObject(other, "spans_dropped", (double)spans_dropped(t->spans));
+    }
     cJSON_AddStringToObject(root, "displayTimeUnit", "ms");
     char *text = cJSON_PrintUnformatted(root);
     int   rc   = text ? save_path_atomic(path, text, strlen(text)) : -ENOMEM;

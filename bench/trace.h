@@ -11,6 +11,7 @@
 #ifndef CONCBENCH_TRACE_H
 #define CONCBENCH_TRACE_H
 
+#include "spans.h"
 #include "task.h"
 
 #include <cjson/cJSON.h>
@@ -23,6 +24,10 @@
 #define TRACE_RANKS_MAX 1000000
 void trace_completion_json(const struct task_result *r, size_t n, cJSON *obj);
 
+/* The most spans a traced run records besides its tasks (24 bytes each);
+ * the trace says how many more were dropped. */
+#define TRACE_SPANS_MAX 65536
+
 /* What the trace needs to know of the run. */
 struct trace_run {
     const char               *strategy;
@@ -33,15 +38,19 @@ struct trace_run {
     size_t                    n;
     /* The name of a task's outcome ("ok", "timeout", ...). */
     const char *(*outcome)(const void *arg, const struct task_result *r);
-    const void *arg;
+    const void         *arg;
+    const char *const  *stages; /* the workload's stage names (stage_ns), or NULL */
+    const struct spans *spans;  /* what the strategy recorded besides tasks, or NULL */
 };
 
 /* Write the trace to path atomically. One event per task, ts and dur in
  * microseconds from the run's start, args {task, bytes, outcome, rank,
  * attempts}: on a lane per worker thread ("X" events), a process per
  * worker for process strategies, and for an asynchronous strategy each
- * transfer as an async span ("b"/"e") on the loop's one thread. Returns 0
- * or -errno. */
+ * transfer as an async span ("b"/"e") on the loop's one thread. A task in
+ * stages gets its stages nested inside it, the same way. The strategy's
+ * own spans (the GIL's holds) go on a lane of their own per worker,
+ * "worker N: holds the GIL". Returns 0 or -errno. */
 int trace_write(const char *path, const struct trace_run *t);
 
 #endif

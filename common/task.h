@@ -27,6 +27,10 @@ struct task_result {
     uint64_t bytes;    /* bytes moved or summed */
     uint64_t start_ns; /* clock_ns() when the task (its first attempt) began */
     uint64_t end_ns;   /* clock_ns() when it ended */
+    /* A task in stages (mixed): when its transfer ended, when the work on
+     * the body began, and when saving began; 0 when it has none. Read by
+     * the timeline only. */
+    uint64_t stage_ns[3];
     uint32_t err;      /* TASK_OK or a kind, see above */
     uint32_t attempts; /* transfers it took (retries + 1); 0 for pure CPU work */
     uint32_t done;     /* 1 once the task ran to its end, whatever the outcome */

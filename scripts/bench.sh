@@ -26,10 +26,16 @@
 #   RESULTS_DIR    where run folders go [results/]
 #   DOWNLOAD_DIR   where downloads go [a fresh folder in /dev/shm, else TMPDIR]
 #   CONCBENCH      the binary [build/concbench]
+#   PYTHON         the interpreter of the course's programs [/usr/bin/python3,
+#                  Debian's, where python3-aiohttp and python3-requests are]
 set -u -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CONCBENCH=${CONCBENCH:-$ROOT/build/concbench}
+if [ -z "${PYTHON:-}" ]; then
+    PYTHON=python3
+    [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
+fi
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/results}
 if [ "${QUICK:-0}" = 1 ]; then
     : "${FILES:=40}" "${DELAY_MS:=5}" "${RUNS:=2}" "${WARMUP:=1}"
@@ -52,7 +58,12 @@ OUT="$RESULTS_DIR/$STAMP"
 RAW="$OUT/raw"
 mkdir -p "$RAW/samples" || die "unable to create $RAW"
 "$CONCBENCH" list --json >"$OUT/plugins.json" || die "concbench list --json failed"
-python3 "$ROOT/scripts/plan.py" "$OUT/plugins.json" >"$RAW/plan.tsv" || exit 2
+cp "$ROOT/scripts/python/contenders.json" "$OUT/contenders.json" || die "no scripts/python/contenders.json"
+python3 "$ROOT/scripts/plan.py" "$OUT/plugins.json" "$OUT/contenders.json" >"$RAW/plan.tsv" || exit 2
+if cut -f10 "$RAW/plan.tsv" | grep -q '\.py$'; then
+    "$PYTHON" -c 'import aiohttp, requests, xxhash' 2>/dev/null ||
+        die "$PYTHON lacks aiohttp, requests or xxhash (make deps installs python3-aiohttp, python3-requests and python3-xxhash)"
+fi
 if [ -n "${DOWNLOAD_DIR:-}" ]; then
     mkdir -p "$DOWNLOAD_DIR" && SCRATCH=$(mktemp -d "$DOWNLOAD_DIR/concbench-bench.XXXXXX")
 elif [ -d /dev/shm ] && [ -w /dev/shm ]; then
@@ -111,7 +122,7 @@ serve() {
 }
 
 # --- the server -----------------------------------------------------------
-if grep -q $'\tfetches$' "$RAW/plan.tsv"; then
+if awk -F'\t' '$9 == "fetches"' "$RAW/plan.tsv" | grep -q .; then
     serve server --files "$FILES" --delay-ms "$DELAY_MS"
     SERVER_PID=$SERVED_PID URL=$SERVED_URL
     [ -n "$URL" ] || die "the fixture server did not start: $(cat "$RAW/server.log")"
@@ -141,10 +152,14 @@ for series in "${SERIES[@]}"; do
     IFS=$'\t' read -r wl se <<<"$series"
     npoints=0
     cmds=()
-    while IFS=$'\t' read -r key w s st vary value workers args fetches; do
+    while IFS=$'\t' read -r key w s st vary value workers args fetches program; do
         [ "$w" = "$wl" ] && [ "$s" = "$se" ] || continue
         [ "$args" = - ] && args=""
-        cmd="$CONCBENCH run --workload $w --strategy $st --workers $workers $args"
+        if [ "$program" = - ]; then
+            cmd="$CONCBENCH run --workload $w --strategy $st --workers $workers $args"
+        else # a contender: the same options, its own program
+            cmd="$PYTHON $ROOT/scripts/python/$program --workers $workers $args"
+        fi
         [ "$fetches" = fetches ] && cmd="$cmd --url $URL/index.json --out $SCRATCH/dl/$key"
         name="$w $s $st"
         [ "$vary" != - ] && name="$name $vary=$value"
@@ -188,7 +203,7 @@ if grep -q $'^[^\t]*\tio\t' "$RAW/plan.tsv"; then
     say "timeline: 24 uneven files at 4 workers, every strategy, traced"
     serve tl-server --files 24 --delays 40,80,160,320
     TL_PID=$SERVED_PID TL_URL=$SERVED_URL
-    for st in $(cut -f4 "$RAW/plan.tsv" | awk '!seen[$0]++'); do
+    for st in $(awk -F'\t' '$10 == "-" && !seen[$4]++ {print $4}' "$RAW/plan.tsv"); do
         [ -n "$TL_URL" ] || break
         "$CONCBENCH" run --workload io --strategy "$st" --workers 4 --url "$TL_URL/index.json" \
             --out "$SCRATCH/tl/$st" --trace "$RAW/trace-$st.json" --json \
@@ -198,6 +213,35 @@ if grep -q $'^[^\t]*\tio\t' "$RAW/plan.tsv"; then
     kill "$TL_PID" 2>/dev/null
     wait "$TL_PID" 2>/dev/null
     TL_PID=""
+fi
+# The lock over time: each strategy with an interpreter lock, and the one it
+# varies, on a short heavy-kernel run at 2 threads, traced (the trace holds
+# the lock's holds): the gil_timeline chart.
+if grep -q $'^[^\t]*\tcpu\t' "$RAW/plan.tsv"; then
+    for st in $(jq -r '.strategies[] | select(.caps | index("gil")) | select(.peer) | "\(.peer) \(.name)"' \
+        "$OUT/plugins.json"); do
+        grep -q $'\t'"$st"$'\t' "$RAW/plan.tsv" || continue
+        "$CONCBENCH" run --workload cpu --strategy "$st" --workers 2 --kernel heavy --n 2097152 \
+            --work 60 --trace "$RAW/trace-cpu-$st.json" --json >"$RAW/timeline-cpu-$st.json" \
+            2>>"$RAW/hyperfine.log" || say "  the lock's timeline: $st did not finish cleanly"
+    done
+fi
+
+# --- the course's race, in CPython ------------------------------------------
+# sum_threads.py with the lock commented out, as the course ran it: the sum
+# kernel (x = x + i) at the course's own n = 1e6, chunks of 100, 10 threads,
+# and the heavy one (x = x + lcg_rounds(i, work): a call between the read and
+# the write). Three runs each; REPORT says whether updates were lost.
+if awk -F'\t' '$4 == "py-threads" && $2 == "cpu"' "$RAW/plan.tsv" | grep -q .; then
+    say "the course's race in CPython: 10 threads adding with x = x + i, no lock"
+    mkdir -p "$RAW/py-race"
+    for k in 1 2 3; do
+        "$PYTHON" "$ROOT/scripts/python/sum_threads.py" --workers 10 --sync none --kernel sum \
+            --n 1000000 --chunk 100 --output "$RAW/py-race/sum-r$k.json" >>"$RAW/hyperfine.log" 2>&1
+        "$PYTHON" "$ROOT/scripts/python/sum_threads.py" --workers 10 --sync none --kernel heavy \
+            --n 20000 --chunk 100 --work 10 --output "$RAW/py-race/heavy-r$k.json" \
+            >>"$RAW/hyperfine.log" 2>&1
+    done
 fi
 
 # --- merge, tables, charts ------------------------------------------------

@@ -2,13 +2,15 @@
 """merge.py RUN_DIR: merge one `make bench` run into its result files.
 
 Reads RUN_DIR/machine.json, RUN_DIR/plugins.json (the binary's own
-registry: order, colours, capabilities), RUN_DIR/raw/plan.tsv (the points),
+registry: order, colours, capabilities), RUN_DIR/contenders.json if there
+is one (the programs that ran beside the strategies: CPython's, curl),
+RUN_DIR/raw/plan.tsv (the points),
 hyperfine's exports RUN_DIR/raw/WORKLOAD-SERIES-rROUND.json (the
 whole-process clock) and each process's own result
 RUN_DIR/raw/samples/KEY-rROUND.json (the in-process clock, verification,
 rusage, the workload's derived figures), and writes:
 
-  results.json  {"machine", "plugins", "results": [...]}: one entry per point
+  results.json  {"machine", "plugins", "contenders", "results": [...]}: one entry per point
                 in hyperfine's shape (command, mean, stddev, median, min, max,
                 times, user, system, parameters, exit_codes: the whole-process
                 clock) plus concbench's own fields (the in-process clock under
@@ -71,6 +73,14 @@ def gbps(p):
     return prm["n"] * 8 * prm.get("passes", 1) / p["inproc"]["median"] / 1e9
 
 
+def strategies(plugins, contenders=()):
+    """concbench's strategies, then the contenders after them, each with its
+    family: a speedup is only ever over the baseline of its own family."""
+    out = [dict(s, family="concbench") for s in plugins["strategies"]]
+    top = max((s["order"] for s in out), default=0)
+    return out + [dict(c, order=top + 1 + k) for k, c in enumerate(contenders)]
+
+
 def clock_stats(times):
     if not times:
         return None
@@ -91,7 +101,7 @@ def command_name(row):
 
 def read_plan(run):
     fields = ["key", "workload", "series", "strategy", "vary", "value", "workers", "args",
-              "fetches"]
+              "fetches", "program"]
     rows = []
     with open(os.path.join(run, "raw", "plan.tsv")) as f:
         for line in f:
@@ -152,7 +162,7 @@ def point(row, hf, samples, runs):
         "exit_codes": codes, "parameters": {"workers": str(row["workers"])},
         "workload": row["workload"], "series": row["series"], "strategy": row["strategy"],
         "vary": row["vary"], "value": row["value"], "workers": row["workers"],
-        "args": row["args"], "runs": len(samples),
+        "args": row["args"], "runs": len(samples), "program": row.get("program") or "-",
         "inproc": clock_stats([s["wall_s"] for s in samples]),
         "rounds": {str(s["_round"]): s["wall_s"] for s in samples},
     })
@@ -181,7 +191,7 @@ def point(row, hf, samples, runs):
     if isinstance(last.get("latency_ms"), dict):
         p["latency_ms"] = {q: med([(s.get("latency_ms") or {}).get(q) for s in samples])
                            for q in ("p50", "p95", "p99")}
-    for k in ("sum", "expected", "out_fs"):
+    for k in ("sum", "expected", "out_fs", "python", "curl"):
         if k in last:
             p[k] = last[k]
     return p
@@ -196,11 +206,13 @@ def paired(a, b):
     return statistics.median(ratios) if ratios else None
 
 
-def add_ratios(results, plugins):
-    """Speedup against the baseline strategy on the same series and value,
-    and, for a series that varies an option, the time against its default:
-    each the median of per-round ratios."""
-    caps = {s["name"]: s["caps"] for s in plugins["strategies"]}
+def add_ratios(results, plugins, contenders=()):
+    """Speedup against the baseline strategy of the same family on the same
+    series and value, and, for a series that varies an option, the time
+    against its default: each the median of per-round ratios."""
+    known = strategies(plugins, contenders)
+    caps = {s["name"]: s["caps"] for s in known}
+    family = {s["name"]: s["family"] for s in known}
     defaults = {}
     for wl in plugins["workloads"]:
         for o in wl["options"]:
@@ -210,13 +222,14 @@ def add_ratios(results, plugins):
         if not p["inproc"]:
             continue
         if "baseline" in caps.get(p["strategy"], []):
-            base[(p["workload"], p["series"], p["value"])] = p["rounds"]
+            base[(family.get(p["strategy"]), p["workload"], p["series"], p["value"])] = p["rounds"]
         by_value[(p["workload"], p["series"], p["strategy"], p["workers"], p["value"])] = \
             p["rounds"]
     for p in results:
+        p["family"] = family.get(p["strategy"], "concbench")
         if not p["inproc"]:
             continue
-        b = base.get((p["workload"], p["series"], p["value"]))
+        b = base.get((family.get(p["strategy"]), p["workload"], p["series"], p["value"]))
         sp = paired(b, p["rounds"]) if b else None
         if sp:
             p["speedup"] = sp
@@ -230,8 +243,8 @@ def add_ratios(results, plugins):
                 p["vs_default"] = paired(p["rounds"], d)
 
 
-def sort_key(plugins):
-    s_order = {s["name"]: (s["order"], s["name"]) for s in plugins["strategies"]}
+def sort_key(plugins, contenders=()):
+    s_order = {s["name"]: (s["order"], s["name"]) for s in strategies(plugins, contenders)}
     w_order = {w["name"]: (w["order"], w["name"]) for w in plugins["workloads"]}
     se_order = {(w["name"], se["id"]): k for w in plugins["workloads"]
                 for k, se in enumerate(w["series"])}
@@ -366,13 +379,14 @@ def main():
     plugins = load_json(os.path.join(run, "plugins.json"))
     if machine is None or plugins is None:
         sys.exit(f"merge: {run} has no readable machine.json or plugins.json")
+    contenders = (load_json(os.path.join(run, "contenders.json")) or {}).get("contenders", [])
     runs = machine["parameters"]["runs"]
     rows = read_plan(run)
     hf = hyperfine_samples(run, rows, runs)
     results = [point(r, hf, inproc_samples(run, r["key"], runs), runs) for r in rows]
-    add_ratios(results, plugins)
-    results.sort(key=sort_key(plugins))
-    doc = {"machine": machine, "plugins": plugins, "results": results}
+    add_ratios(results, plugins, contenders)
+    results.sort(key=sort_key(plugins, contenders))
+    doc = {"machine": machine, "plugins": plugins, "contenders": contenders, "results": results}
     write_atomic(os.path.join(run, "results.json"), json.dumps(doc, indent=1))
     write_csv(os.path.join(run, "results.csv"), results)
     write_summary(os.path.join(run, "summary.md"), machine, plugins, results)

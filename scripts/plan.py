@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""plan.py PLUGINS_JSON: the make-bench matrix, from the binary's own registry.
+"""plan.py PLUGINS_JSON [CONTENDERS_JSON]: the make-bench matrix, from the binary's own registry.
 
-Reads `concbench list --json` (saved as PLUGINS_JSON) and the knobs in the
-environment, and prints the plan as tab-separated lines, one per point:
+Reads `concbench list --json` (saved as PLUGINS_JSON), the programs that
+run beside the strategies (CONTENDERS_JSON, scripts/python/contenders.json:
+the course's CPython programs and curl) and the knobs in the environment,
+and prints the plan as tab-separated lines, one per point:
 
-    key  workload  series  strategy  vary  value  workers  args  fetches
+    key  workload  series  strategy  vary  value  workers  args  fetches  program
 
-("-" stands for none: bash's read would merge empty fields.)
+("-" stands for none: bash's read would merge empty fields; program is "-"
+for concbench's own strategies, else the contender's program, which takes
+the same options.)
 
 Every workload brings its bench series (options, worker counts, chart);
 every strategy runs every series unless the series names one strategy
@@ -14,8 +18,13 @@ every strategy runs every series unless the series names one strategy
 series, at 1. A series that varies an option (`vary`, e.g. --sync) has one
 point per choice. Nothing here names a strategy or a workload.
 
+A contender joins only the series it names, with that series' worker
+counts and options unless it gives its own (its size: CPython runs the
+heavy kernel ~100x slower than C) and its own subset of a swept option's
+values.
+
 Knobs: QUICK=1 (the series' quick options and worker counts), STRATEGIES
-and WORKLOADS (space-separated names to keep), WORKERS (worker counts for
+(space-separated names to keep, contenders' names included) and WORKLOADS, WORKERS (worker counts for
 every series), <WORKLOAD>_WORKERS (for one workload, e.g. IO_WORKERS),
 CORES (for "cores" worker lists; default: the machine's).
 
@@ -59,9 +68,11 @@ def pick(kind, all_names, wanted):
     return [n for n in all_names if n in wanted]
 
 
-def plan(plugins, env_quick):
+def plan(plugins, env_quick, contenders=()):
     cores = int(os.environ.get("CORES") or plugins.get("cores") or os.cpu_count() or 1)
-    strategies = {s["name"]: s for s in plugins["strategies"]}
+    strategies = {s["name"]: dict(s, program="-") for s in plugins["strategies"]}
+    for c in contenders:
+        strategies[c["name"]] = dict(c, program=None)
     s_names = pick("strategy", list(strategies), words("STRATEGIES"))
     w_names = pick("workload", [w["name"] for w in plugins["workloads"]], words("WORKLOADS"))
     rows = []
@@ -82,28 +93,42 @@ def plan(plugins, env_quick):
             for st in s_names:
                 if se["only"] and st != se["only"]:
                     continue
+                program, st_args, st_values = strategies[st]["program"], args, values
+                if program is None:  # a contender: only where it says, as it says
+                    joins = strategies[st]["series"].get(f"{wl['name']}/{se['id']}")
+                    if not joins:
+                        continue
+                    program = joins["program"]
+                    st_args = joins.get("quick_args" if env_quick else "args", args)
+                    listed = joins.get("quick_values" if env_quick else "values")
+                    if listed:
+                        st_values = [v for v in values if v in listed.split()]
                 one = strategies[st]["max_workers"] == 1
-                for value in values:
+                for value in st_values:
                     for w in ([min(counts)] if one else counts):
                         if one:
                             w = 1
                         key = "-".join([wl["name"], se["id"], st] + ([value] if value else [])
                                        + [f"w{w}"])
-                        point_args = args + (f" --{se['vary']} {value}" if value else "")
+                        point_args = st_args + (f" --{se['vary']} {value}" if value else "")
                         rows.append([key, wl["name"], se["id"], st, se["vary"] or "-",
                                      value or "-", str(w), point_args.strip() or "-",
-                                     "fetches" if fetches else "-"])
+                                     "fetches" if fetches else "-", program])
     if not rows:
         die("the chosen strategies and workloads make no point to run")
     return rows
 
 
 def main():
-    if len(sys.argv) != 2:
-        die("usage: plan.py PLUGINS_JSON")
+    if len(sys.argv) not in (2, 3):
+        die("usage: plan.py PLUGINS_JSON [CONTENDERS_JSON]")
     with open(sys.argv[1]) as f:
         plugins = json.load(f)
-    for row in plan(plugins, os.environ.get("QUICK") == "1"):
+    contenders = []
+    if len(sys.argv) == 3:
+        with open(sys.argv[2]) as f:
+            contenders = json.load(f)["contenders"]
+    for row in plan(plugins, os.environ.get("QUICK") == "1", contenders):
         print("\t".join(row))
 
 

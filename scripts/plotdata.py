@@ -27,13 +27,16 @@ import json
 import os
 import sys
 
-from merge import NOISY_CV, gbps, is_noisy
+from merge import NOISY_CV, gbps, is_noisy, strategies
 
 # Okabe-Ito, colour-blind safe, then darker spares.
 SPARE_COLORS = ["#56b4e9", "#f0e442", "#000000", "#882255", "#44aa99", "#999933", "#aa4499",
                 "#332288", "#117733", "#661100"]
 POINT_TYPES = [7, 5, 9, 11, 13, 15, 4, 6, 8, 10, 12, 14]
 DASH_TYPES = [1, 2, 4, 5, 3]
+# The programs beside concbench, in a style of their own: CPython's dotted
+# with open markers, curl solid with stars.
+FAMILY_STYLE = {"cpython": ([6, 4, 8, 10, 12, 14], 3), "curl": ([3], 1)}
 
 
 def gp_str(s):
@@ -49,10 +52,15 @@ def gp_array(name, values, string=True):
 class Styles:
     """Colour, marker and dash per strategy (and per varied value)."""
 
-    def __init__(self, plugins):
-        self.order = {s["name"]: k for k, s in enumerate(plugins["strategies"])}
+    def __init__(self, known):
+        self.order = {s["name"]: k for k, s in enumerate(known)}
+        self.family = {s["name"]: s.get("family", "concbench") for s in known}
+        self.rank = {}  # place within its family
+        for s in known:
+            self.rank[s["name"]] = sum(1 for t in known[:self.order[s["name"]]]
+                                       if self.family[t["name"]] == self.family[s["name"]])
         self.color, used, spare = {}, set(), list(SPARE_COLORS)
-        for s in plugins["strategies"]:
+        for s in known:
             c = (s.get("color") or "").lower()
             if not c or c in used:
                 c = next((x for x in spare if x not in used), "#777777")
@@ -67,6 +75,11 @@ class Styles:
                     self.color.get(strategy, "#777777"),
                     POINT_TYPES[value_index % len(POINT_TYPES)],
                     DASH_TYPES[value_index % len(DASH_TYPES)])
+        fam = FAMILY_STYLE.get(self.family.get(strategy))
+        if fam:
+            points, dash = fam
+            return (self.color.get(strategy, "#777777"),
+                    points[self.rank[strategy] % len(points)], dash)
         return (self.color.get(strategy, "#777777"), POINT_TYPES[k % len(POINT_TYPES)],
                 DASH_TYPES[k % len(DASH_TYPES)])
 
@@ -131,8 +144,10 @@ class Plotter:
         self.machine = doc["machine"]
         self.plugins = doc["plugins"]
         self.points = [p for p in doc["results"] if p.get("inproc")]
-        self.styles = Styles(self.plugins)
-        self.caps = {s["name"]: s["caps"] for s in self.plugins["strategies"]}
+        known = strategies(self.plugins, doc.get("contenders") or [])
+        self.styles = Styles(known)
+        self.caps = {s["name"]: s["caps"] for s in known}
+        self.family = {s["name"]: s["family"] for s in known}
         self.charts = []
         os.makedirs(plot_dir, exist_ok=True)
 
@@ -147,6 +162,20 @@ class Plotter:
 
     def is_base(self, strategy):
         return "baseline" in self.caps.get(strategy, [])
+
+    def is_main_base(self, strategy):
+        """concbench's own baseline: the flat line of a latency panel."""
+        return self.is_base(strategy) and self.family.get(strategy) == "concbench"
+
+    def name_of(self, strategy):
+        """The legend's name: a contender says what it is and which version ran."""
+        fam = self.family.get(strategy)
+        ran = next((p for p in self.points if p["strategy"] == strategy), {})
+        if fam == "cpython":
+            return f"{strategy} (CPython {ran.get('python', '3')}, real GIL)"
+        if fam == "curl":
+            return f"{strategy} (curl {ran.get('curl', '')} --parallel)"
+        return strategy
 
     def by_strategy(self, pts):
         names = []
@@ -191,7 +220,7 @@ class Plotter:
 
     # ---- line panels --------------------------------------------------
     def latency_panel(self, chart, wl, se, pts, only=None):
-        base = [p for p in pts if self.is_base(p["strategy"])]
+        base = [p for p in pts if self.is_main_base(p["strategy"])]
         bound = sorted({(p["workers"], p["bound_s"]) for p in pts
                         if p.get("bound_s") and not self.is_base(p["strategy"])})
         extra = ""
@@ -206,10 +235,16 @@ class Plotter:
                     "workers (threads, processes, or transfers in flight)",
                     f"wall time, s (in-process median; bars: min-max)", extra,
                     med(base[0]) if base else None, f"{base[0]['strategy']}" if base else "", noisy)
+        xs = sorted({p["workers"] for p in shown}) or [1]
         for s, v, rows in self.by_strategy(pts):
-            if self.is_base(s) or (only and s not in only):
+            if self.is_main_base(s) or (only and s not in only):
                 continue
-            chart.entry(s, self.styles.of(s),
+            if self.is_base(s):  # another family's baseline: flat, like ours
+                p = rows[0]
+                chart.entry(f"{self.name_of(s)}: 1 worker", self.styles.of(s),
+                            [(w, med(p), p["inproc"]["min"], p["inproc"]["max"]) for w in xs])
+                continue
+            chart.entry(self.name_of(s), self.styles.of(s),
                         [(p["workers"], med(p), p["inproc"]["min"], p["inproc"]["max"]) for p in rows])
 
     def speedup_panel(self, chart, wl, se, pts, only=None):
@@ -218,15 +253,18 @@ class Plotter:
         noisy = self.noisy_file(chart, [(p["workers"], p["speedup"]) for p in shown
                                         if is_noisy(p)])
         ceiling = self.bandwidth_file(chart, pts) if se.get("ceiling") == "bandwidth" else ""
-        chart.panel("speedup", f"{wl['name']}: {se['title']}", "workers",
-                    "speedup over the baseline (bars: min-max)", ceiling, None, "", noisy)
+        ylabel = "speedup over the baseline (bars: min-max)"
+        if any(self.family.get(p["strategy"]) == "cpython" for p in shown):
+            ylabel = "speedup over the family's baseline (py-*: over py-sequential)"
+        chart.panel("speedup", f"{wl['name']}: {se['title']}", "workers", ylabel, ceiling, None,
+                    "", noisy)
         for s, v, rows in self.by_strategy(pts):
             if self.is_base(s) or (only and s not in only):
                 continue
             rows = [p for p in rows if "speedup" in p]
             if rows:
                 b = rows[0]["speedup"] * med(rows[0])
-                chart.entry(s, self.styles.of(s),
+                chart.entry(self.name_of(s), self.styles.of(s),
                             [(p["workers"], p["speedup"], b / p["inproc"]["max"],
                               b / p["inproc"]["min"]) for p in rows])
 
@@ -252,7 +290,7 @@ class Plotter:
                     f"wall time, s (in-process median, log; {w} workers, the baseline 1)", "",
                     None, "", noisy)
         for s, v, rows in self.by_strategy_sweep(pts):
-            chart.entry(s, self.styles.of(s),
+            chart.entry(self.name_of(s), self.styles.of(s),
                         [(float(p["value"]), med(p), p["inproc"]["min"], p["inproc"]["max"])
                          for p in rows])
 
@@ -337,7 +375,9 @@ class Plotter:
     def gil_chart(self):
         gils = [s["name"] for s in self.plugins["strategies"]
                 if "gil" in s["caps"] and s.get("peer")]
-        c = Chart("gil", "lines", "Threads with and without a global interpreter lock")
+        cpython = {s for s, f in self.family.items() if f == "cpython"}
+        c = Chart("gil", "lines", "Threads with and without a global interpreter lock: C threads, "
+                  "concbench's emulated GIL and CPython's real one")
         for g in gils:
             peer = next(s["peer"] for s in self.plugins["strategies"] if s["name"] == g)
             for wl, se, pts in self.series_list():
@@ -345,9 +385,9 @@ class Plotter:
                 if g not in ran or peer not in ran:
                     continue
                 if se["chart"] == "speedup":
-                    self.speedup_panel(c, wl, se, pts, only={g, peer})
+                    self.speedup_panel(c, wl, se, pts, only={g, peer} | cpython)
                 elif se["chart"] == "latency":
-                    self.latency_panel(c, wl, se, pts, only={g, peer})
+                    self.latency_panel(c, wl, se, pts, only={g, peer} | cpython)
         if c.panels:
             self.charts.append(c)
 
@@ -368,6 +408,8 @@ class Plotter:
                 continue
             spans, begins = [], {}
             for e in events:
+                if e.get("cat") != "task" or not str(e.get("name", "")).startswith("task "):
+                    continue  # a strategy's own spans, a task's stages: the task is enough here
                 if e.get("ph") == "X":
                     lane = e["pid"] - 1 if "processes" in st["caps"] else e["tid"] - 1
                     spans.append((e["ts"] / 1000, (e["ts"] + e["dur"]) / 1000, lane))
@@ -392,6 +434,36 @@ class Plotter:
             c.entry(st["name"], self.styles.of(st["name"]),
                     [(round(a, 3), round(b, 3), l) for a, b, l in spans])
         if c.panels:  # one time axis for all, so the panels compare at a glance
+            c.values["tmax"] = max(r[1] for e in c.entries for r in e["rows"])
+            self.charts.append(c)
+        self.gil_timeline_chart(raw)
+
+    def gil_timeline_chart(self, raw):
+        """Each strategy with an interpreter lock and its peer, on a short
+        heavy-kernel run at 2 threads (raw/trace-cpu-<strategy>.json): the
+        tasks on each thread's lane, and when each thread held the lock."""
+        c = Chart("gil_timeline", "timeline", "CPU work at 2 threads over time: without a lock "
+                  "both compute at once; under the GIL they take turns")
+        for st in self.plugins["strategies"]:
+            try:
+                with open(os.path.join(raw, f"trace-cpu-{st['name']}.json")) as f:
+                    events = json.load(f)["traceEvents"]
+            except (OSError, ValueError, KeyError):
+                continue
+            tasks = [(e["ts"] / 1000, (e["ts"] + e["dur"]) / 1000, e["tid"] - 1) for e in events
+                     if e.get("ph") == "X" and e.get("cat") == "task"
+                     and str(e.get("name", "")).startswith("task ")]
+            holds = [(e["ts"] / 1000, (e["ts"] + e["dur"]) / 1000, e["tid"] - 1000)
+                     for e in events if e.get("ph") == "X" and e.get("cat") == "strategy"]
+            for title, spans in ((f"{st['name']}: chunks, a lane per thread", tasks),
+                                 (f"{st['name']}: when each thread held the lock", holds)):
+                if not spans:
+                    continue
+                c.panel("timeline", title, "ms since the run began", "thread",
+                        str(max(l for _, _, l in spans) + 1))
+                c.entry(st["name"], self.styles.of(st["name"]),
+                        [(round(a, 3), round(b, 3), l) for a, b, l in spans])
+        if c.panels:
             c.values["tmax"] = max(r[1] for e in c.entries for r in e["rows"])
             self.charts.append(c)
 

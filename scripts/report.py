@@ -16,7 +16,7 @@ import json
 import os
 import sys
 
-from merge import NOISY_CV, gbps, is_noisy
+from merge import NOISY_CV, gbps, is_noisy, strategies
 
 
 def med(p):
@@ -43,7 +43,13 @@ class Run:
         self.machine = doc["machine"]
         self.prm = self.machine["parameters"]
         self.plugins = doc["plugins"]
-        self.points = [p for p in doc["results"] if p.get("inproc")]
+        known = strategies(self.plugins, doc.get("contenders") or [])
+        family = {st["name"]: st["family"] for st in known}
+        ran = [p for p in doc["results"] if p.get("inproc")]
+        # Lessons 1-6 are concbench's strategies; the programs beside them
+        # (CPython's, curl) have a section of their own.
+        self.points = [p for p in ran if family.get(p["strategy"]) == "concbench"]
+        self.others = [p for p in ran if family.get(p["strategy"]) != "concbench"]
         self.cores = self.machine["cores"]
         self.caps = {st["name"]: set(st["caps"]) for st in self.plugins["strategies"]}
         self.peer = {st["name"]: st.get("peer") for st in self.plugins["strategies"]}
@@ -240,10 +246,35 @@ def lesson_gil(run):
                            f"CPU-bound work.")
                 if ratio > 1.2:
                     problems.append(f"{g} took {x(ratio)} the time of {peer} on I/O")
+        holds = lock_holds(run, g)
+        if holds:
+            busy = sum(b - a for a, b, _ in holds)
+            overlap = max((holds[k - 1][1] - holds[k][0] for k in range(1, len(holds))), default=0)
+            span = holds[-1][1] - holds[0][0]
+            out.append(f"Traced over time (gil_timeline.png: the heavy kernel at 2 threads), the "
+                       f"lock was taken {len(holds)} times by {len({w for _, _, w in holds})} "
+                       f"threads and held {busy / span * 100:.0f} % of {span:.0f} ms" +
+                       (", never by two at once." if overlap <= 0.001 else
+                        f"; **two holds overlapped by {overlap:.3f} ms**."))
+            if overlap > 0.001:
+                problems.append("the trace shows two holders of the lock at once")
         if problems:
             out.append("**The data disagrees:** " + "; ".join(problems) + ".")
         out += [""] + run.chart("gil", "Threads with and without a GIL")
+        out += run.chart("gil_timeline", "The lock over time")
     return out
+
+
+def lock_holds(run, strategy):
+    """(start ms, end ms, thread) of each hold of the lock in the traced
+    heavy-kernel run of strategy (bench.sh), by start; [] without one."""
+    try:
+        with open(os.path.join(run.path, "raw", f"trace-cpu-{strategy}.json")) as f:
+            events = json.load(f)["traceEvents"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return sorted((e["ts"] / 1000, (e["ts"] + e["dur"]) / 1000, e["tid"]) for e in events
+                  if e.get("cat") == "strategy" and e.get("ph") == "X")
 
 
 def lesson_sync(run):
@@ -381,9 +412,119 @@ def timeline(run):
     return out + [""] + run.chart("timeline", "Timeline of one run per strategy")
 
 
+def first(pts, strategy, workers=None, **where):
+    return next((p for p in pts if p["strategy"] == strategy and
+                 (workers is None or p["workers"] == workers) and
+                 all(p.get(k) == v for k, v in where.items())), None)
+
+
+def lesson_cpython(run):
+    """The course's CPython programs and curl, beside the C strategies."""
+    if not run.others:
+        return []
+    ver = next((p["python"] for p in run.others if p.get("python")), "3")
+    out = [f"## 7. The course's own programs: CPython {ver}, real GIL", "",
+           "The course's downloaders and sums (scripts/python/), run by hyperfine in the same "
+           "rounds as the strategies, on the same server and files, each verified like them."]
+    mine = [p for p in run.others if p["workload"] == "io"]
+    c_io = [p for p in run.points if p["workload"] == "io"]
+    problems = []
+    if mine and c_io:
+        pseq, cseq = first(mine, "py-sequential"), run.base(c_io)
+        if pseq and cseq:
+            out.append(f"Downloading {pseq['tasks']} files one after the other took "
+                       f"{s(med(pseq))} in CPython against {s(med(cseq))} for concbench's "
+                       f"{cseq['strategy']}: both pay every delay in turn.")
+        w = run.prm["bar_workers"]
+        pairs = [(py, c) for py, c in (("py-threads", "threads"), ("py-asyncio", "eventloop"),
+                                       ("py-procs", "procs"))
+                 if first(mine, py, w) and first(c_io, c, w)]
+        if pairs:
+            out.append(f"At {w} workers: " + ", ".join(
+                f"{py} {s(med(first(mine, py, w)))} (C {c} {s(med(first(c_io, c, w)))})"
+                for py, c in pairs) + ". Threads help CPython's downloads as they help C's: a "
+                "thread blocked on a socket has let go of the GIL.")
+            for py, c in pairs:
+                if py == "py-threads" and pseq and med(first(mine, py, w)) > med(pseq) / 1.5:
+                    problems.append(f"py-threads at {w} workers was not clearly faster than "
+                                    f"py-sequential on downloads")
+        top = max(p["workers"] for p in mine)
+        cu, ev = first(mine, "curl-parallel", top), first(c_io, "eventloop", top)
+        if cu and ev:
+            out.append(f"The reference client, curl --parallel at {top} in flight, took "
+                       f"{s(med(cu))} (its whole process, start-up included); concbench's "
+                       f"eventloop {s(med(ev))}.")
+    heavy = [p for p in run.others if p["series"] == "heavy"]
+    if heavy:
+        b = first(heavy, "py-sequential")
+        c_heavy = [p for p in run.points if p["series"] == "heavy"]
+        th, pr = first(heavy, "py-threads", run.cores), first(heavy, "py-procs", run.cores)
+        cth, cg = first(c_heavy, "threads", run.cores), first(c_heavy, "gil", run.cores)
+        if b and th and pr and "speedup" in th and "speedup" in pr:
+            n = (b.get("params") or {}).get("n")
+            out.append(f"On the heavy kernel (CPython at n = {n}, its own size: the same loop in "
+                       f"bytecode runs about a hundred times slower than in C), at {run.cores} "
+                       f"workers py-threads ran {x(th['speedup'])} and py-procs "
+                       f"{x(pr['speedup'])} the speed of py-sequential ({s(med(b))})" +
+                       (f"; C threads {x(cth['speedup'])}, concbench's emulated GIL "
+                        f"{x(cg['speedup'])}" if cth and cg and "speedup" in cth and
+                        "speedup" in cg else "") +
+                       ". CPython's threads take turns on the one lock, as the emulation does; "
+                       "its processes each have their own.")
+            if th["speedup"] > 1.2:
+                problems.append(f"py-threads reached {x(th['speedup'])} on CPU work under the GIL")
+            if run.cores >= 2 and pr["speedup"] < 1.3:
+                problems.append(f"py-procs reached only {x(pr['speedup'])} at {run.cores} workers")
+    disp = [p for p in run.others if p["series"] == "dispatch"]
+    if disp:
+        c_disp = [p for p in run.points if p["series"] == "dispatch"]
+        rows = [(st, first(disp, st, value="100")) for st in ("py-sequential", "py-threads",
+                                                               "py-procs")]
+        rows = [(st, p) for st, p in rows if p]
+        cbest = min((p for p in c_disp if p["value"] == "100"), key=med, default=None)
+        if rows:
+            out.append("The course's own case, the sum of n = 1e6 in chunks of 100 (x "
+                       f"{(rows[0][1].get('params') or {}).get('passes', 1)} passes, 10 workers): " +
+                       ", ".join(f"{st} {s(med(p))}" for st, p in rows) +
+                       (f"; the fastest C strategy, {cbest['strategy']}, {s(med(cbest))}"
+                        if cbest else "") +
+                       ". With chunks that small every strategy pays more to hand out a chunk "
+                       "than to add it up.")
+    races = {}
+    for k in ("sum", "heavy"):
+        for r in range(1, 10):
+            try:
+                with open(os.path.join(run.path, "raw", "py-race", f"{k}-r{r}.json")) as f:
+                    races.setdefault(k, []).append(json.load(f))
+            except (OSError, ValueError):
+                break
+    if races:
+        def lost(k):
+            got = races.get(k, [])
+            return sum(1 for j in got if not j.get("verified")), len(got)
+        ls, ns = lost("sum")
+        lh, nh = lost("heavy")
+        said = (f"The course's race, `x = x + i` in 10 threads with the lock commented out: "
+                f"with the sum kernel the answer was wrong in {ls} of {ns} runs; with the heavy "
+                f"one (`x = x + lcg_rounds(i, work)`) in {lh} of {nh}.")
+        if ls == 0 and lh > 0:
+            said += (f" CPython {ver} hands the GIL over only at calls and backward jumps, so "
+                     f"nothing runs between reading x and writing it back in `x = x + i`; the "
+                     f"call in the heavy version is such a point, and there updates are lost. "
+                     f"The course's wrong 484944095455 came from an older CPython (3.9 and "
+                     f"before), which could switch between almost any two bytecodes: the race "
+                     f"is still there, only narrower.")
+        elif lh == 0:
+            problems.append(f"the racy heavy sum lost no update in {nh} runs")
+        out.append(said)
+    if problems:
+        out.append("**The data disagrees:** " + "; ".join(problems) + ".")
+    return out + [""] + run.chart("gil", "C threads, the emulated GIL and CPython's")
+
+
 def noise(run):
     """Which points were too spread to trust, in one place."""
-    pts = run.points
+    pts = run.points + run.others
     noisy = [p for p in pts if is_noisy(p)]
     out = ["## How much to trust these numbers", ""]
     if not noisy:
@@ -418,7 +559,7 @@ def main():
     if run.prm.get("quick"):
         lines += ["**QUICK run: small sizes and two rounds; indicative only.**", ""]
     for lesson in (lesson_io, lesson_cpu, lesson_gil, lesson_sync, lesson_overheads, timeline,
-                   noise):
+                   lesson_cpython, noise):
         lines += lesson(run)
     path = os.path.join(sys.argv[1], "REPORT.md")
     with open(path + ".tmp", "w") as f:

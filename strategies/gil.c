@@ -64,6 +64,8 @@ struct gil_thread {
     struct gil       *gil;
     long              id;
     struct exec_hooks hooks;
+    struct spans     *holds;      /* when traced: every span this thread held the lock */
+    uint64_t          held_since; /* clock_ns() when it took it */
 };
 
 static void deadline_after(struct timespec *ts, uint64_t ns)
@@ -100,13 +102,16 @@ static void gil_take(struct gil_thread *t)
     g->switch_number++;
     atomic_store_explicit(&g->drop_request, 0, memory_order_relaxed);
     pthread_cond_broadcast(&g->switch_cond);
-    g->wait_ns += clock_ns() - t0;
+    t->held_since = clock_ns();
+    g->wait_ns += t->held_since - t0;
     pthread_mutex_unlock(&g->mu);
 }
 
 static void gil_drop(struct gil_thread *t, int forced)
 {
     struct gil *g = t->gil;
+    if (t->holds != NULL)
+        spans_add(t->holds, (uint32_t)t->id, t->held_since, clock_ns());
     pthread_mutex_lock(&g->mu);
     g->locked = 0;
     pthread_cond_signal(&g->cond);
@@ -141,6 +146,7 @@ static void on_checkpoint(void *arg)
 struct gil_run {
     struct gil         gil;
     struct gil_thread *threads;
+    struct spans      *holds;
 };
 
 static void thread_enter(void *arg, unsigned id)
@@ -151,6 +157,7 @@ static void thread_enter(void *arg, unsigned id)
                             .gil   = &run->gil,
                             .id    = (long)id,
                             .hooks = {on_blocking_begin, on_blocking_end, on_checkpoint, t},
+                            .holds = run->holds,
     };
     exec_set_hooks(&t->hooks);
     gil_take(t);
@@ -189,10 +196,12 @@ struct gil_opts {
 
 static int gil_run_tasks(const struct strategy_run *r)
 {
-    const struct gil_opts *o   = r->opts;
-    struct gil_run         run = {.threads = calloc(r->workers, sizeof(*run.threads))};
+    const struct gil_opts *o = r->opts;
+    struct gil_run run = {.threads = calloc(r->workers, sizeof(*run.threads)), .holds = r->spans};
     if (run.threads == NULL)
         return errc(-ENOMEM, r->err, r->errsz, "out of memory");
+    if (run.holds != NULL)
+        run.holds->what = "holds the GIL";
     gil_init(&run.gil, (uint64_t)(o->switch_interval_ms * 1e6));
 
     struct strategy_hooks hooks = {

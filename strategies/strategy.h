@@ -20,6 +20,7 @@
 
 #include "async.h"
 #include "opt.h"
+#include "spans.h"
 #include "task.h"
 
 #include <stddef.h>
@@ -140,6 +141,8 @@ struct strategy_run {
     const void                  *opts;    /* this strategy's options struct */
     const struct strategy_hooks *hooks;   /* NULL unless composed */
     struct stats                *stats;
+    struct spans                *spans; /* only when traced: what a strategy shows over
+                                             time besides its tasks (gil: the lock's holds) */
     char                        *err;
     size_t                       errsz;
 };

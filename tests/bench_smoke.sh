@@ -26,8 +26,18 @@ expect "one line per step when not a TTY ($steps)" \
     test "$(grep -c "step [0-9]*/$steps:" "$SCRATCH/bench.err")" -eq $steps
 expect "one hyperfine export per series and round" \
     test "$(ls "$run"/raw/*-r[0-9]*.json | wc -l)" -eq $steps
-expect "every strategy planned" \
-    test "$(cut -f4 "$run/raw/plan.tsv" | sort -u)" = "$(jq -r '.strategies[].name' "$LIST_JSON" | sort)"
+expect "every strategy and every contender (CPython's programs, curl) planned" \
+    test "$(cut -f4 "$run/raw/plan.tsv" | sort -u)" = \
+         "$( (jq -r '.strategies[].name' "$LIST_JSON"; jq -r '.contenders[].name' "$run/contenders.json") | sort)"
+expect "the CPython points name their interpreter, curl's its version" \
+    test "$(jq '[.results[] | select((.family == "cpython" and (.python | not)) or
+                                     (.family == "curl" and (.curl | not)))] | length' "$run/results.json")" -eq 0
+expect "CPython's speedups are over py-sequential: py-sequential's own is 1" \
+    jq_true '[.results[] | select(.strategy == "py-sequential" and .speedup != null) | .speedup]
+             | length > 0 and all(. == 1)' "$run/results.json"
+expect "the course's race ran in CPython, 3 runs per kernel" \
+    test "$(ls "$run"/raw/py-race/sum-r*.json "$run"/raw/py-race/heavy-r*.json | wc -l)" -eq 6
+expect "REPORT.md has the CPython section" grep -q "^## 7\. The course's own programs" "$run/REPORT.md"
 expect "every workload planned" \
     test "$(cut -f2 "$run/raw/plan.tsv" | sort -u)" = "$(jq -r '.workloads[].name' "$LIST_JSON" | sort)"
 expect "$points points in results.json" test "$(jq '.results | length' "$run/results.json")" -eq "$points"

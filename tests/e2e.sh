@@ -136,28 +136,61 @@ else
 fi
 T="$SCRATCH/trace.json"
 expect "trace: Chrome trace-event JSON" jq_true '.traceEvents | type == "array"' "$T"
-spans=$(jq '[.traceEvents[] | select(.ph == "X" or .ph == "b")] | length' "$T")
+spans=$(jq '[.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task")] | length' "$T")
 expect "trace: one span per task (got $spans)" test "$spans" = 5
 expect "trace: every span has a start and a length >= the task's delay" \
-    jq_true '[.traceEvents[] | select(.ph == "X") | .ts >= 0 and .dur >= 9000] | all' "$T"
+    jq_true '[.traceEvents[] | select(.ph == "X" and .cat == "task") | .ts >= 0 and .dur >= 9000] | all' "$T"
 expect "trace: async spans end after they begin" jq_true '
-    [.traceEvents[] | select(.ph == "b" or .ph == "e")] | group_by(.id)
+    [.traceEvents[] | select((.ph == "b" or .ph == "e") and .cat == "task")] | group_by(.id)
     | map(length == 2 and (map(select(.ph == "e"))[0].ts >= map(select(.ph == "b"))[0].ts)) | all' "$T"
 expect "trace: args carry task, bytes, outcome and rank" jq_true '
-    [.traceEvents[] | select(.ph == "X" or .ph == "b") | .args
+    [.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task") | .args
      | has("task") and has("bytes") and .outcome == "ok" and .rank >= 1] | all' "$T"
-expect "trace: ranks match the result's" test "$(jq -c '[.traceEvents[] | select(.ph == "X" or .ph == "b")]
+expect "trace: ranks match the result's" test "$(jq -c '[.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task")]
     | sort_by(.args.task) | map(.args.rank)' "$T")" = "$ranks"
 if strategy_has "$STRATEGY" async; then
     expect "trace: the event loop's transfers overlap on its one thread" \
-        test "$(jq '[.traceEvents[] | select(.ph == "b") | .tid] | unique | length' "$T")" = 1
+        test "$(jq '[.traceEvents[] | select(.ph == "b" and .cat == "task") | .tid] | unique | length' "$T")" = 1
 elif strategy_has "$STRATEGY" processes; then
     expect "trace: a process lane per worker" \
-        test "$(jq '[.traceEvents[] | select(.ph == "X") | .pid] | unique | length' "$T")" -ge 2
+        test "$(jq '[.traceEvents[] | select(.ph == "X" and .cat == "task") | .pid] | unique | length' "$T")" -ge 2
 else
-    lanes=$(jq '[.traceEvents[] | select(.ph == "X") | .tid] | unique | length' "$T")
+    lanes=$(jq '[.traceEvents[] | select(.ph == "X" and .cat == "task") | .tid] | unique | length' "$T")
     expect "trace: a lane per worker that ran a task ($lanes, at most $workers)" \
         test "$lanes" -ge 1 -a "$lanes" -le "$workers"
+fi
+# A task in stages (mixed): its download, transform and save nested in its
+# span, in that order, on its lane (or under its id, for an event loop).
+if "$CONCBENCH" list --names workloads | grep -qx mixed; then
+    start_server --files 6 --delay-ms 20
+    "$CONCBENCH" run --workload mixed --strategy "$STRATEGY" --workers 3 --work 20 \
+        --url "$URL/index.json" --out "$SCRATCH/dl-mixed" --trace "$SCRATCH/tm.json" >/dev/null
+    expect "mixed trace: exit 0" test $? -eq 0
+    # Per task: its events, as [name, start, end] (async pairs joined).
+    stages=$(jq -c '[.traceEvents[] | select(.cat == "task" and .ph != "M")] | group_by(.args.task)
+        | map(if .[0].ph == "X" then map([.name, .ts, .ts + .dur])
+              else group_by(.name) | map([.[0].name, (map(.ts) | min), (map(.ts) | max)]) end
+              | sort_by(.[1], -.[2]))' "$SCRATCH/tm.json")
+    expect "mixed trace: 6 tasks, each a span and 3 stages" \
+        jq_true 'length == 6 and (map(length == 4) | all)' <(echo "$stages")
+    expect "mixed trace: download, transform, save, in order, inside the task" jq_true '
+        map(.[0] as $t | .[1:] | (map(.[0]) == ["download", "transform", "save"])
+            and (map(.[1] >= $t[1] - 1 and .[2] <= $t[2] + 1) | all)
+            and .[0][2] <= .[1][1] + 1 and .[1][2] <= .[2][1] + 1) | all' <(echo "$stages")
+fi
+# A strategy with an interpreter lock traces its holds: one lane per
+# thread, never two holders at once, on CPU work at 2 threads.
+if strategy_has "$STRATEGY" gil; then
+    "$CONCBENCH" run --workload cpu --strategy "$STRATEGY" --workers 2 --kernel heavy --n 2000000 \
+        --work 40 --trace "$SCRATCH/tg.json" --json >"$SCRATCH/tg-run.json"
+    holds=$(jq -c '[.traceEvents[] | select(.cat == "strategy") | [.ts, .ts + .dur, .tid]] | sort' \
+        "$SCRATCH/tg.json")
+    expect "gil trace: the lock's holds recorded, on 2 lanes of their own" \
+        jq_true 'length >= 2 and (map(.[2]) | unique | length == 2) and (map(.[2] >= 1000) | all)' <(echo "$holds")
+    expect "gil trace: never two holders at once" \
+        jq_true '[range(1; length) as $k | .[$k][0] >= .[$k - 1][1] - 0.001] | all' <(echo "$holds")
+    expect "gil trace: as many holds as the stats' hand-overs allow" \
+        test "$(jq length <<<"$holds")" -ge "$(jq '.stats.switches' "$SCRATCH/tg-run.json")"
 fi
 # --schedule, for the strategies that have it: eight tasks, the first
 # 400 ms and the rest 100 ms, at 2 workers. static deals two contiguous
@@ -179,7 +212,7 @@ if jq -e --arg s "$STRATEGY" '.strategies[] | select(.name == $s) | .options | m
             --url "$URL/index.json" --out "$SCRATCH/dl2-$sc" --trace "$SCRATCH/t-$sc.json" >/dev/null
     done
     workers_of() { # TRACE: the worker of each task, in task order
-        jq -c '[.traceEvents[] | select(.ph == "X" or .ph == "b") | {t: .args.task, w: .args.worker}]
+        jq -c '[.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task") | {t: .args.task, w: .args.worker}]
                | sort_by(.t) | map(.w)' "$1"
     }
     st=$(workers_of "$SCRATCH/t-static.json")

@@ -126,7 +126,8 @@ static void mixed_stage(struct mixed_ctx *c, size_t i, struct dl_body *body, str
     char             in[STAGE_PIECE], out[STAGE_PIECE];
     struct save_file dst;
     uint32_t         err = dl_task_err(FETCH_ERR_WRITE);
-    int              rc  = save_open(&c->dl.dir, c->dl.v[i].name, &dst);
+    r->stage_ns[1]       = clock_ns();
+    int rc               = save_open(&c->dl.dir, c->dl.v[i].name, &dst);
     if (rc == -EMFILE || rc == -ENFILE)
         err = dl_task_err(FETCH_ERR_FD_LIMIT);
     for (uint64_t off = 0; rc == 0 && off < body->bytes; off += STAGE_PIECE) {
@@ -145,6 +146,7 @@ static void mixed_stage(struct mixed_ctx *c, size_t i, struct dl_body *body, str
     if (rc == 0 && exec_stopping())
         err = TASK_INTERRUPTED, rc = -EINTR; /* nothing new appears in --out after a stop */
     if (rc == 0) {
+        r->stage_ns[2] = clock_ns();
         exec_blocking_begin();
         rc = save_commit(&dst, &c->dl.dir, c->dl.v[i].name);
         exec_blocking_end();
@@ -165,6 +167,7 @@ static void mixed_run(void *ctx, void *w, size_t i, struct task_result *r)
     dl_fetch(&c->dl, w, i, r);
     if (r->done)
         return;
+    r->stage_ns[0] = clock_ns();
     dl_take_body(w, &body);
     mixed_stage(c, i, &body, r);
 }
@@ -172,8 +175,11 @@ static void mixed_run(void *ctx, void *w, size_t i, struct task_result *r)
 /* Asynchronously: settle the transfer, leave the stage pending. */
 static unsigned mixed_finish(void *ctx, void *w, size_t i, struct task_result *r)
 {
-    struct mixed_ctx *c = ctx;
-    return dl_settle(&c->dl, w, i, r);
+    struct mixed_ctx *c    = ctx;
+    unsigned          rest = dl_settle(&c->dl, w, i, r);
+    if (rest == 0 && !r->done) /* the transfer is over; the stage is next */
+        r->stage_ns[0] = clock_ns();
+    return rest;
 }
 
 static void *mixed_take_job(void *ctx, void *w, size_t i)
@@ -201,6 +207,11 @@ static void mixed_run_job(void *ctx, void *jp, struct task_result *r)
     mixed_stage(ctx, job->i, &job->body, r);
     free(job);
 }
+
+/* The timeline's names for a task's stages (stage_ns): the transfer, the
+ * transform (with the transformed pieces written to a temporary file),
+ * and the save (linking that file into place). */
+static const char *const mixed_stages[] = {"download", "transform", "save", NULL};
 
 static void mixed_report(const struct tasks *t, const struct task_result *r,
                          const struct run_info *ri, struct run_report *rep, cJSON *fields)
@@ -269,6 +280,7 @@ WORKLOAD(mixed) = {
     .opts_size   = sizeof(struct mixed_opts),
     .error_kinds = fetch_err_names,
     .series      = mixed_series,
+    .stages      = mixed_stages,
     .check       = mixed_check,
     .setup       = mixed_setup,
     .teardown    = mixed_teardown,

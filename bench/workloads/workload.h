@@ -84,6 +84,10 @@ struct workload {
     size_t                     opts_size;   /* sizeof its options struct */
     const char *const         *error_kinds; /* its failure kinds, NULL-terminated */
     const struct bench_series *series;      /* ended by an entry with id NULL */
+    /* Tasks in stages: the names of the spans task_result.stage_ns marks
+     * (from the start to [0], [1] to [2], [2] to the end), for --trace.
+     * NULL when its tasks are one piece. */
+    const char *const *stages;
 
     /* Checks across options (exactly one of --url, --links). Optional.
      * Returns 0 or -EINVAL with a message. */
