@@ -17,6 +17,8 @@ PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
            libevent-dev libxxhash-dev hyperfine gnuplot-nox curl jq python3 \
            python3-aiohttp python3-requests python3-xxhash
 
+# What only the tests use: a browser to open the HTML report in.
+TEST_PACKAGES = chromium
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 PERF_PACKAGES = wrk nginx-light libnginx-mod-http-echo strace
 PERF_ROUNDS  ?= 5
@@ -36,17 +38,20 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 test: build
+	@scripts/install-deps.sh $(TEST_PACKAGES)
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # Sanitizer suites: separate build trees so the main build stays optimised.
 # Timing-ratio tests are left out: an unoptimised, instrumented build says
 # nothing about speed.
 test-asan: deps
+	@scripts/install-deps.sh $(TEST_PACKAGES)
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DCONCBENCH_SANITIZE=address
 	cmake --build build-asan -j $(JOBS)
 	cd build-asan && ctest --output-on-failure -j $(JOBS) -LE timing
 
 test-tsan: deps
+	@scripts/install-deps.sh $(TEST_PACKAGES)
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DCONCBENCH_SANITIZE=thread
 	cmake --build build-tsan -j $(JOBS)
 	cd build-tsan && ctest --output-on-failure -j $(JOBS) -LE timing

@@ -20,9 +20,15 @@ int cmd_run(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 /* Add the machine/build description every result carries to obj. */
 void machine_json(cJSON *obj);
+
+/* The commit concbench was built from ("unknown" outside git), and
+ * whether the tree had uncommitted changes (gitinfo.c, generated). */
+extern const char cb_git_commit[];
+extern const int  cb_git_dirty;
 
 /* Print "concbench: <msg>" on stderr and return EXIT_USAGE. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -25,6 +25,9 @@ void machine_json(cJSON *obj)
 {
     sysinfo_json(obj);
     cJSON_AddStringToObject(obj, "libevent", event_get_version());
+    cJSON_AddStringToObject(obj, "concbench", CONCBENCH_VERSION);
+    cJSON_AddStringToObject(obj, "commit", cb_git_commit);
+    cJSON_AddBoolToObject(obj, "dirty", cb_git_dirty);
 }
 
 static cJSON *caps_json(unsigned caps, const char *const *names)
@@ -171,7 +174,10 @@ int cmd_info(int argc, char **argv)
         if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
             printf("usage: concbench info [--bandwidth]\n\n"
                    "Print the machine and build description (CPU model, cores, kernel,\n"
-                   "compiler and flags, library versions) that every result records, as JSON.\n\n"
+                   "compiler and flags, library versions, the concbench commit) that every\n"
+                   "result records, and under \"system\" what tells a quiet machine from a busy\n"
+                   "one (hostname, boot id, uptime, load average and runnable threads, CPU\n"
+                   "frequency, governor, boost, ASLR, affinity, isolated CPUs), as JSON.\n\n"
                    "  --bandwidth  also measure the memory read bandwidth with 1..cores threads\n"
                    "               (best of %u reads of a %u MiB array, the sum kernel's loop):\n"
                    "               the ceiling of the cpu workload's sum kernel; about a second\n",
@@ -184,6 +190,7 @@ int cmd_info(int argc, char **argv)
     }
     cJSON *j = cJSON_CreateObject();
     machine_json(j);
+    sysinfo_system_json(cJSON_AddObjectToObject(j, "system"));
     if (bandwidth) {
         struct membw bw;
         int          rc = membw_measure((unsigned)sysinfo_cores(), &bw);

@@ -28,7 +28,8 @@ static const struct command {
     {"run", cmd_run, "run one workload with one strategy and report the measurement"},
     {"serve", cmd_serve, "the fixture HTTP server: deterministic files, delays, an index"},
     {"list", cmd_list, "list the strategies and workloads (--json: with every detail)"},
-    {"info", cmd_info, "print the machine and build description as JSON"},
+    {"info", cmd_info, "print the machine, the build and the system's state as JSON"},
+    {"compare", cmd_compare, "compare two make-bench runs: medians, ratios, significance"},
     {NULL, NULL, NULL},
 };
 
@@ -62,7 +63,9 @@ int main(int argc, char **argv)
         strcmp(argv[1], "help") == 0)
         return usage(stdout), 0;
     if (strcmp(argv[1], "--version") == 0)
-        return printf("concbench %s\n", CONCBENCH_VERSION), 0;
+        return printf("concbench %s (commit %s%s)\n", CONCBENCH_VERSION, cb_git_commit,
+                      cb_git_dirty ? ", with uncommitted changes" : ""),
+               0;
     if (registry_check() != 0)
         return 70; /* EX_SOFTWARE: the build itself is wrong */
 

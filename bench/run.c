@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "cmdline.h"
 #include "exec.h"
+#include "progress.h"
 #include "pss.h"
 #include "save.h"
 #include "strategy.h"
@@ -28,6 +29,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_WORKERS 4096
 
@@ -48,6 +50,7 @@ struct run_opts {
     int         json;
     const char *output;
     const char *trace;
+    int         quiet;
     int         help;
 };
 
@@ -83,6 +86,10 @@ static const struct opt run_options[] = {
      .metavar = "FILE",
      .help    = "write a timeline of the tasks to FILE (Chrome trace-event JSON: open it in "
                 "ui.perfetto.dev or chrome://tracing)"},
+    {.name   = "quiet",
+     .type   = OPT_FLAG,
+     .offset = offsetof(struct run_opts, quiet),
+     .help   = "no live progress line (drawn on stderr only when it is a terminal)"},
     {.name   = "help",
      .type   = OPT_FLAG,
      .offset = offsetof(struct run_opts, help),
@@ -113,6 +120,7 @@ struct run {
     uint64_t               max_pss_kb; /* peak PSS over the run's processes; 0: unknown */
     int                    fds_before, fds_after; /* open descriptors around run() */
     cJSON                 *fields;                /* the workload's own */
+    cJSON                 *load[2];               /* the load before and after run() */
     struct spans          *spans;                 /* with --trace: the strategy's own spans */
 };
 
@@ -343,6 +351,13 @@ static cJSON *result_json(const struct run *r)
     for (cJSON *f = r->fields ? r->fields->child : NULL; f != NULL; f = f->next)
         cJSON_AddItemReferenceToObject(j, f->string, f);
     machine_json(cJSON_AddObjectToObject(j, "machine"));
+    cJSON *sys = cJSON_AddObjectToObject(j, "system");
+    sysinfo_system_json(sys);
+    cJSON *load = cJSON_AddObjectToObject(sys, "load");
+    if (r->load[0] != NULL)
+        cJSON_AddItemReferenceToObject(load, "before", r->load[0]);
+    if (r->load[1] != NULL)
+        cJSON_AddItemReferenceToObject(load, "after", r->load[1]);
     return j;
 }
 
@@ -424,17 +439,28 @@ static int measure(struct run *r)
         .err     = err,
         .errsz   = sizeof(err),
     };
+    /* The live line: a terminal only, never with --json or --quiet. */
+    struct progress *live = NULL;
+    char             what[96];
+    snprintf(what, sizeof(what), "%s/%s", r->wl->name, r->st->name);
+    if (!r->o.json && !r->o.quiet && isatty(STDERR_FILENO))
+        live = progress_start(&r->tasks, stderr, what);
     struct usage u0, u1;
+    if ((r->load[0] = cJSON_CreateObject()) != NULL)
+        sysinfo_load_json(r->load[0]);
     r->fds_before           = sysinfo_open_fds();
     struct pss_sampler *pss = pss_start(PSS_INTERVAL_MS);
     usage_snapshot(&u0);
     uint64_t t0   = clock_ns();
     int      rc   = r->st->run(&sr);
     uint64_t t1   = clock_ns();
+    progress_stop(live, &r->tasks);
     r->t0_ns      = t0;
     r->max_pss_kb = pss_stop(pss);
     usage_snapshot(&u1);
     r->fds_after = sysinfo_open_fds();
+    if ((r->load[1] = cJSON_CreateObject()) != NULL)
+        sysinfo_load_json(r->load[1]);
     if (rc != 0)
         return usage_error("%s: %s", r->st->name, err);
     r->usage  = usage_delta(&u0, &u1);
@@ -544,6 +570,8 @@ int cmd_run(int argc, char **argv)
     if (r.tasks.ctx != NULL)
         r.wl->teardown(&r.tasks);
     cJSON_Delete(r.fields);
+    cJSON_Delete(r.load[0]);
+    cJSON_Delete(r.load[1]);
     free(r.results);
     spans_free(r.spans);
     free(r.wl_opts);

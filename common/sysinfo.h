@@ -10,6 +10,17 @@
  * and xxHash versions to obj. */
 void sysinfo_json(cJSON *obj);
 
+/* What tells a quiet machine from a busy one, pyperf's way: hostname,
+ * boot_id, uptime_s, the load now (sysinfo_load_json), cpu_mhz (current,
+ * per CPU), governor, boost, aslr (randomize_va_space), affinity and
+ * isolated CPUs. A figure the machine does not expose (a VM without
+ * cpufreq) is null, never made up. */
+void sysinfo_system_json(cJSON *obj);
+
+/* The load now: loadavg_1m, loadavg_5m, loadavg_15m, runnable (threads
+ * runnable, this one included) and threads, from /proc/loadavg. */
+void sysinfo_load_json(cJSON *obj);
+
 /* Online CPU count (at least 1). */
 int sysinfo_cores(void);
 

@@ -19,6 +19,9 @@
 #   STRATEGIES     strategies to run [all]; WORKLOADS workloads to run [all]
 #   WORKERS        worker counts for every series; IO_WORKERS, CPU_WORKERS,
 #                  MIXED_WORKERS (<WORKLOAD>_WORKERS) for one workload
+#   URL            measure an outside server instead: the index URL every
+#                  fetching run downloads (no fixture server is started, no
+#                  timeline run; FILES and DELAY_MS then mean nothing)
 #   FILES          files the server offers, all downloaded per run [194; QUICK 40]
 #   DELAY_MS       server delay per request [10; QUICK 5]
 #   RUNS, WARMUP   rounds (timed runs per point) and warm-up runs [5, 1; QUICK 2, 1]
@@ -122,11 +125,18 @@ serve() {
 }
 
 # --- the server -----------------------------------------------------------
-if awk -F'\t' '$9 == "fetches"' "$RAW/plan.tsv" | grep -q .; then
+OUTSIDE_URL=${URL:-}
+INDEX_URL=""
+if [ -n "$OUTSIDE_URL" ]; then
+    [[ $OUTSIDE_URL =~ ^https?://[^[:space:]]+$ ]] || die "URL must be an http(s) URL of an index, not '$OUTSIDE_URL'"
+    INDEX_URL=$OUTSIDE_URL
+    say "outside server: $INDEX_URL (no fixture server; downloads in $SCRATCH)"
+elif awk -F'\t' '$9 == "fetches"' "$RAW/plan.tsv" | grep -q .; then
     serve server --files "$FILES" --delay-ms "$DELAY_MS"
-    SERVER_PID=$SERVED_PID URL=$SERVED_URL
-    [ -n "$URL" ] || die "the fixture server did not start: $(cat "$RAW/server.log")"
-    say "server $URL: $FILES files, ${DELAY_MS} ms delay; downloads in $SCRATCH"
+    SERVER_PID=$SERVED_PID
+    [ -n "$SERVED_URL" ] || die "the fixture server did not start: $(cat "$RAW/server.log")"
+    INDEX_URL=$SERVED_URL/index.json
+    say "server $SERVED_URL: $FILES files, ${DELAY_MS} ms delay; downloads in $SCRATCH"
 fi
 say "results in $OUT"
 
@@ -138,9 +148,14 @@ say "measuring the memory read bandwidth (the sum kernel's ceiling)"
     --arg out_fs "$(stat -f -c %T "$SCRATCH")" \
     --argjson files "$FILES" --argjson delay_ms "$DELAY_MS" --argjson runs "$RUNS" \
     --argjson warmup "$WARMUP" --argjson bar_workers "$BAR_WORKERS" --arg quick "${QUICK:-0}" \
+    --arg url "$OUTSIDE_URL" --arg strategies "${STRATEGIES:-}" --arg workloads "${WORKLOADS:-}" \
     '. + {date: $date, hyperfine: $hyperfine, gnuplot: $gnuplot, out_filesystem: $out_fs,
-          parameters: {files: $files, delay_ms: $delay_ms, runs: $runs, warmup: $warmup,
-                       bar_workers: $bar_workers, quick: ($quick == "1")}}' \
+          parameters: {files: (if $url == "" then $files else null end),
+                       delay_ms: (if $url == "" then $delay_ms else null end), runs: $runs,
+                       warmup: $warmup, bar_workers: $bar_workers, quick: ($quick == "1"),
+                       outside_url: (if $url == "" then null else $url end),
+                       strategies: (if $strategies == "" then null else ($strategies | split(" ")) end),
+                       workloads: (if $workloads == "" then null else ($workloads | split(" ")) end)}}' \
     >"$OUT/machine.json" || die "unable to write machine.json"
 
 # --- the matrix, series by series, round by round -------------------------
@@ -160,7 +175,7 @@ for series in "${SERIES[@]}"; do
         else # a contender: the same options, its own program
             cmd="$PYTHON $ROOT/scripts/python/$program --workers $workers $args"
         fi
-        [ "$fetches" = fetches ] && cmd="$cmd --url $URL/index.json --out $SCRATCH/dl/$key"
+        [ "$fetches" = fetches ] && cmd="$cmd --url $INDEX_URL --out $SCRATCH/dl/$key"
         name="$w $s $st"
         [ "$vary" != - ] && name="$name $vary=$value"
         cmds+=(-n "$name w=$workers" "$cmd --output $RAW/samples/$key-r{round}.json")
@@ -199,7 +214,7 @@ done
 # --- the timeline: every strategy on the same small, uneven run ------------
 # 24 files of 40, 80, 160 and 320 ms at 4 workers, each run with --trace:
 # the timeline chart draws one Gantt panel per strategy from these.
-if grep -q $'^[^\t]*\tio\t' "$RAW/plan.tsv"; then
+if [ -z "$OUTSIDE_URL" ] && grep -q $'^[^\t]*\tio\t' "$RAW/plan.tsv"; then
     say "timeline: 24 uneven files at 4 workers, every strategy, traced"
     serve tl-server --files 24 --delays 40,80,160,320
     TL_PID=$SERVED_PID TL_URL=$SERVED_URL
@@ -244,6 +259,11 @@ if awk -F'\t' '$4 == "py-threads" && $2 == "cpu"' "$RAW/plan.tsv" | grep -q .; t
     done
 fi
 
+# --- what the machine was doing by the end ----------------------------------
+"$CONCBENCH" info | jq '.system' >"$RAW/system-end.json" &&
+    jq --slurpfile end "$RAW/system-end.json" '. + {system_end: $end[0]}' "$OUT/machine.json" \
+        >"$RAW/machine.tmp" && mv "$RAW/machine.tmp" "$OUT/machine.json"
+
 # --- merge, tables, charts ------------------------------------------------
 say "merging"
 python3 "$ROOT/scripts/merge.py" "$OUT" || die "merge failed"
@@ -251,6 +271,7 @@ say "drawing charts"
 "$ROOT/scripts/plot.sh" "$OUT" || die "gnuplot failed"
 say "writing the report"
 python3 "$ROOT/scripts/report.py" "$OUT" || die "report failed"
+python3 "$ROOT/scripts/htmlreport.py" "$OUT" || die "the HTML page failed"
 ln -sfn "$STAMP" "$RESULTS_DIR/latest"
 
 # A point counts as failed when it did not verify, unless failing is its

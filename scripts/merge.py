@@ -17,6 +17,8 @@ rusage, the workload's derived figures), and writes:
                 "inproc", verification, rusage, latency, bound, speedup)
   results.csv   one row per point
   summary.md    Markdown tables, one per series
+  hyperfine/    hyperfine-shaped exports with readable names and the
+                in-process clock: SERIES.json, SERIES-STRATEGY.json
 
 Nothing here knows a strategy or a workload by name: order and the
 speedup baseline come from plugins.json, derived figures (the latency
@@ -188,6 +190,13 @@ def point(row, hf, samples, runs):
     })
     if "bound_s" in last:
         p["bound_s"] = last["bound_s"]
+    # Threads runnable besides the run itself when each timed run began
+    # (/proc/loadavg): another program computing shows here.
+    others = [((s.get("system") or {}).get("load") or {}).get("before", {}).get("runnable")
+              for s in samples]
+    others = [r - 1 for r in others if isinstance(r, (int, float))]
+    if others:
+        p["others_runnable"] = med(others)
     if isinstance(last.get("latency_ms"), dict):
         p["latency_ms"] = {q: med([(s.get("latency_ms") or {}).get(q) for s in samples])
                            for q in ("p50", "p95", "p99")}
@@ -371,6 +380,45 @@ def write_summary(path, machine, plugins, results):
     write_atomic(path, "\n".join(out) + "\n")
 
 
+def hyperfine_entry(p):
+    """A point as one entry of a hyperfine export, with the in-process clock
+    in times/mean/median/... (what concbench's charts draw) and a readable
+    command name ("io threads w=8")."""
+    ip = p["inproc"] or {}
+    name = f"{p['workload']} {p['strategy']}"
+    if p["vary"] != "-":
+        name += f" {p['vary']}={p['value']}"
+    if p["series"] != p["workload"]:
+        name = f"{p['workload']}/{p['series']} " + name.split(" ", 1)[1]
+    return {"command": f"{name} w={p['workers']}", "mean": ip.get("mean"),
+            "stddev": ip.get("stddev"), "median": ip.get("median"), "min": ip.get("min"),
+            "max": ip.get("max"), "times": ip.get("times", []), "user": p.get("user_s"),
+            "system": p.get("sys_s"), "exit_codes": p["exit_codes"],
+            "parameters": {"workers": str(p["workers"]),
+                           **({p["vary"]: str(p["value"])} if p["vary"] != "-" else {})}}
+
+
+def write_hyperfine(run, results):
+    """hyperfine/SERIES.json (every point: plot_whisker.py draws a box per
+    point) and hyperfine/SERIES-STRATEGY.json (one strategy against
+    workers: plot_parametrized.py --parameter-name workers), each in
+    hyperfine's export shape, with the in-process clock."""
+    out = os.path.join(run, "hyperfine")
+    os.makedirs(out, exist_ok=True)
+    groups = {}
+    for p in results:
+        if p["inproc"]:
+            groups.setdefault(f"{p['workload']}-{p['series']}", []).append(p)
+    for name, pts in groups.items():
+        write_atomic(os.path.join(out, f"{name}.json"),
+                     json.dumps({"results": [hyperfine_entry(p) for p in pts]}, indent=1))
+        for st in dict.fromkeys(p["strategy"] for p in pts):
+            mine = [p for p in pts if p["strategy"] == st]
+            if len(mine) > 1 and len({p["value"] for p in mine}) == 1:
+                write_atomic(os.path.join(out, f"{name}-{st}.json"),
+                             json.dumps({"results": [hyperfine_entry(p) for p in mine]}, indent=1))
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: merge.py RUN_DIR")
@@ -390,6 +438,7 @@ def main():
     write_atomic(os.path.join(run, "results.json"), json.dumps(doc, indent=1))
     write_csv(os.path.join(run, "results.csv"), results)
     write_summary(os.path.join(run, "summary.md"), machine, plugins, results)
+    write_hyperfine(run, results)
 
 
 if __name__ == "__main__":

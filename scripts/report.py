@@ -543,6 +543,25 @@ def noise(run):
     return out + [""]
 
 
+def busy(run):
+    """A warning when something else was running: the load when the run
+    began, and the points whose timed runs began with other threads
+    runnable (each run reads /proc/loadavg before it starts)."""
+    out = []
+    load = (run.machine.get("system") or {}).get("loadavg_1m")
+    if load is not None and load > 0.5 * run.cores:
+        out.append(f"**The machine was busy when this run began**: load average {load:.2f} over "
+                   f"the last minute on {run.cores} cores.")
+    pts = run.points + run.others
+    crowded = [p for p in pts if (p.get("others_runnable") or 0) >= 1]
+    if crowded:
+        out.append(f"**{len(crowded)} of {len(pts)} points started their runs with other threads "
+                   f"runnable** (median over their rounds; another program computing): " +
+                   ", ".join(f"{p['name']} ({p['others_runnable']:g})" for p in crowded[:12]) +
+                   (" …" if len(crowded) > 12 else "") + ". Their times may carry that load.")
+    return out + [""] if out else []
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: report.py RUN_DIR")
@@ -558,6 +577,11 @@ def main():
     ]
     if run.prm.get("quick"):
         lines += ["**QUICK run: small sizes and two rounds; indicative only.**", ""]
+    if run.prm.get("outside_url"):
+        lines += [f"Downloads came from an outside server, {run.prm['outside_url']}: no fixture "
+                  f"server ran, so delays, sizes and the latency bound are whatever that server "
+                  f"and its index say, and no timeline was drawn.", ""]
+    lines += busy(run)
     for lesson in (lesson_io, lesson_cpu, lesson_gil, lesson_sync, lesson_overheads, timeline,
                    lesson_cpython, noise):
         lines += lesson(run)
