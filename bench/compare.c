@@ -35,15 +35,15 @@ struct side {
 
 static void compare_help(FILE *f)
 {
-    fprintf(f,
-            "usage: concbench compare OLD NEW [--threshold R] [--alpha P] [--fail-on-regression]\n\n"
-            "Compare two make-bench runs: OLD and NEW are results folders or their\n"
-            "results.json files. For every point in both: the in-process medians, NEW / OLD,\n"
-            "and a two-sided Mann-Whitney U test on the samples (exact), as a Markdown table.\n\n"
-            "  --threshold R           a change smaller than R (relative) is 'same' [0.05]\n"
-            "  --alpha P               significance level of the test [0.05]\n"
-            "  --fail-on-regression    exit 1 when a point got slower\n"
-            "  --help                  this help\n");
+    fprintf(
+        f, "usage: concbench compare OLD NEW [--threshold R] [--alpha P] [--fail-on-regression]\n\n"
+           "Compare two make-bench runs: OLD and NEW are results folders or their\n"
+           "results.json files. For every point in both: the in-process medians, NEW / OLD,\n"
+           "and a two-sided Mann-Whitney U test on the samples (exact), as a Markdown table.\n\n"
+           "  --threshold R           a change smaller than R (relative) is 'same' [0.05]\n"
+           "  --alpha P               significance level of the test [0.05]\n"
+           "  --fail-on-regression    exit 1 when a point got slower\n"
+           "  --help                  this help\n");
 }
 
 /* Load a results.json (or DIR/results.json). Returns 0 or EXIT_USAGE. */
@@ -70,8 +70,8 @@ static int load_side(const char *arg, struct side *s)
 /* A point's in-process samples; their count, 0 when it has none. */
 static size_t samples_of(const cJSON *p, double *v, size_t max)
 {
-    const cJSON *times = cJSON_GetObjectItemCaseSensitive(
-        cJSON_GetObjectItemCaseSensitive(p, "inproc"), "times");
+    const cJSON *times =
+        cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(p, "inproc"), "times");
     size_t n = 0;
     for (const cJSON *t = cJSON_IsArray(times) ? times->child : NULL; t && n < max; t = t->next)
         if (cJSON_IsNumber(t) && t->valuedouble > 0)
@@ -129,7 +129,7 @@ static double mann_whitney_p(const double *a, size_t n1, const double *b, size_t
     }
     /* ways[c][s]: ways to pick c of the values seen so far with doubled
      * rank sum s. */
-    long    smax = 0;
+    long smax = 0;
     for (size_t k = 0; k < n; k++)
         smax += r2[k];
     size_t  cols = (size_t)smax + 1;
@@ -168,7 +168,7 @@ static const cJSON *find_point(const struct side *s, const char *name)
 static int parse_real(const char *opt, const char *val, double lo, double hi, double *out)
 {
     char *end;
-    errno = 0;
+    errno    = 0;
     double v = val ? strtod(val, &end) : 0;
     if (val == NULL || *val == '\0' || *end != '\0' || errno != 0 || !(v >= lo && v <= hi))
         return usage_error("compare: %s needs a number in [%g, %g], not '%s'", opt, lo, hi,
@@ -197,9 +197,9 @@ int cmd_compare(int argc, char **argv)
                 return rc;
             a++;
         } else if (strncmp(arg, "--", 2) == 0) {
-            static const char *const known[] = {"--threshold", "--alpha",
-                                                "--fail-on-regression", "--help", NULL};
-            const char *near = cmdline_suggest(arg, known);
+            static const char *const known[] = {"--threshold", "--alpha", "--fail-on-regression",
+                                                "--help", NULL};
+            const char              *near    = cmdline_suggest(arg, known);
             return near ? usage_error("compare: unknown option %s (did you mean %s?)", arg, near)
                         : usage_error("compare: unknown option %s (try --help)", arg);
         } else if (npaths < 2) {
@@ -243,9 +243,9 @@ int cmd_compare(int argc, char **argv)
                    nb ? "" : "–");
             continue;
         }
-        double pv    = mann_whitney_p(a, na, b, nb);
-        double mo    = median(a, na), mn = median(b, nb), ratio = mn / mo;
-        int    moved = pv < alpha && fabs(ratio - 1) > threshold;
+        double      pv = mann_whitney_p(a, na, b, nb);
+        double      mo = median(a, na), mn = median(b, nb), ratio = mn / mo;
+        int         moved   = pv < alpha && fabs(ratio - 1) > threshold;
         const char *verdict = !moved ? "same" : ratio > 1 ? "**slower**" : "faster";
         slower += moved && ratio > 1;
         faster += moved && ratio < 1;

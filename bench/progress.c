@@ -101,19 +101,18 @@ static void fmt_time(char *buf, size_t sz, double s)
 
 static void draw(struct progress *p)
 {
-    size_t done   = atomic_load_explicit(&p->c->done, memory_order_relaxed);
-    size_t failed = atomic_load_explicit(&p->c->failed, memory_order_relaxed);
-    double secs   = (double)(clock_ns() - p->t0) / 1e9;
-    double rate   = secs > 0 ? (double)done / secs : 0;
+    size_t done    = atomic_load_explicit(&p->c->done, memory_order_relaxed);
+    size_t failed  = atomic_load_explicit(&p->c->failed, memory_order_relaxed);
+    double secs    = (double)(clock_ns() - p->t0) / 1e9;
+    double rate    = secs > 0 ? (double)done / secs : 0;
     char   eta[32] = "?";
     if (done > 0 && done <= p->total)
         fmt_time(eta, sizeof(eta), (double)(p->total - done) / rate);
     char failures[48] = "";
     if (failed > 0)
         snprintf(failures, sizeof(failures), ", %zu failed", failed);
-    fprintf(p->f, "\r\033[K%s: %zu/%zu tasks (%.0f %%)%s, %.0f/s, ETA %s", p->what, done,
-            p->total, p->total ? 100.0 * (double)done / (double)p->total : 100.0, failures, rate,
-            eta);
+    fprintf(p->f, "\r\033[K%s: %zu/%zu tasks (%.0f %%)%s, %.0f/s, ETA %s", p->what, done, p->total,
+            p->total ? 100.0 * (double)done / (double)p->total : 100.0, failures, rate, eta);
     fflush(p->f);
     p->drawn = 1;
 }

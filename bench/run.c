@@ -451,9 +451,9 @@ static int measure(struct run *r)
     r->fds_before           = sysinfo_open_fds();
     struct pss_sampler *pss = pss_start(PSS_INTERVAL_MS);
     usage_snapshot(&u0);
-    uint64_t t0   = clock_ns();
-    int      rc   = r->st->run(&sr);
-    uint64_t t1   = clock_ns();
+    uint64_t t0 = clock_ns();
+    int      rc = r->st->run(&sr);
+    uint64_t t1 = clock_ns();
     progress_stop(live, &r->tasks);
     r->t0_ns      = t0;
     r->max_pss_kb = pss_stop(pss);

@@ -9,6 +9,7 @@
 #include "fetch_multi.h"
 #include "util.h"
 
+#include <curl/curl.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,11 +101,35 @@ static int plan_checks(struct dl_set *s, char *err, size_t errsz)
     return 0;
 }
 
+/* "Name: value": a token-like name, a colon, no line break anywhere. */
+static int header_ok(const char *h)
+{
+    size_t name = strcspn(h, ":");
+    if (name == 0 || h[name] != ':' || strpbrk(h, "\r\n") != NULL)
+        return 0;
+    for (size_t k = 0; k < name; k++)
+        if (!((h[k] >= 'A' && h[k] <= 'Z') || (h[k] >= 'a' && h[k] <= 'z') ||
+              (h[k] >= '0' && h[k] <= '9') || strchr("!#$%&'*+-.^_`|~", h[k])))
+            return 0;
+    return 1;
+}
+
 int dl_check_options(const struct dl_options *o, char *err, size_t errsz)
 {
     if ((o->url == NULL) == (o->links_path == NULL))
         return errf(err, errsz, "this workload needs exactly one of --url or --links");
-    return 0;
+    for (unsigned k = 0; k < o->headers.n; k++) {
+        if (!header_ok(o->headers.v[k])) {
+            /* Never echo the value: it may be a token. */
+            size_t name = strcspn(o->headers.v[k], ":\r\n");
+            return errf(err, errsz,
+                        "--header #%u ('%.*s...'): expected 'Name: value' on one line, the name "
+                        "made of letters, digits and -",
+                        k + 1, (int)(name < 40 ? name : 40), o->headers.v[k]);
+        }
+    }
+    struct links_shape shape = {o->links_at, o->filters.v, o->filters.n};
+    return links_shape_check(&shape, err, errsz);
 }
 
 int dl_open(struct dl_set *s, const struct dl_options *o, char *err, size_t errsz)
@@ -113,12 +138,23 @@ int dl_open(struct dl_set *s, const struct dl_options *o, char *err, size_t errs
     int rc = dl_check_options(o, err, errsz);
     if (rc != 0)
         return rc;
-    s->lim = (struct fetch_limits){(long)o->timeout_ms, (long)o->connect_timeout_ms, o->max_size};
+    s->lim =
+        (struct fetch_limits){(long)o->timeout_ms, (long)o->connect_timeout_ms, o->max_size, NULL};
     s->retries = (unsigned)o->retries;
-    rc         = o->url ? links_load_url(o->url, &s->links, err, errsz)
-                        : links_load_file(o->links_path, &s->links, err, errsz);
+    for (unsigned k = 0; k < o->headers.n; k++) {
+        struct curl_slist *next = curl_slist_append(s->headers, o->headers.v[k]);
+        if (next == NULL) {
+            rc = errc(-ENOMEM, err, errsz, "out of memory");
+            goto fail;
+        }
+        s->headers = next;
+    }
+    s->lim.headers           = s->headers;
+    struct links_shape shape = {o->links_at, o->filters.v, o->filters.n};
+    rc = o->url ? links_load_url(o->url, s->headers, &shape, &s->links, err, errsz)
+                : links_load_file_shaped(o->links_path, &shape, &s->links, err, errsz);
     if (rc != 0)
-        return rc;
+        goto fail;
     if ((s->v = calloc(s->links.n, sizeof(*s->v))) == NULL) {
         rc = errc(-ENOMEM, err, errsz, "out of memory");
         goto fail;
@@ -144,6 +180,8 @@ void dl_close(struct dl_set *s)
     free(s->v);
     s->v = NULL;
     links_free(&s->links);
+    curl_slist_free_all(s->headers);
+    s->headers = NULL;
     save_dir_close(&s->dir);
 }
 

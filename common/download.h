@@ -36,8 +36,12 @@
 #include <stdint.h>
 
 struct dl_options {
-    const char *url;        /* index or URL list to fetch (one of these two) */
-    const char *links_path; /* the same, from a file */
+    const char      *url;        /* index or URL list to fetch (one of these two) */
+    const char      *links_path; /* the same, from a file */
+    struct opt_texts headers;    /* "Name: value", on the index request and every transfer */
+    int              show_headers;
+    const char      *links_at; /* where the links are in an index (links.h's path) */
+    struct opt_texts filters;  /* which items to keep: KEY=GLOB */
     const char *out_dir;    /* where to save */
     uint64_t    timeout_ms;
     uint64_t    connect_timeout_ms;
@@ -58,6 +62,28 @@ struct dl_options {
          .offset  = offsetof(T, m.links_path),                                                     \
          .metavar = "FILE",                                                                        \
          .help    = "the same, from a file"},                                                         \
+        {.name        = "header",                                                                  \
+         .type        = OPT_TEXTS,                                                                 \
+         .offset      = offsetof(T, m.headers),                                                    \
+         .metavar     = "'NAME: VALUE'",                                                           \
+         .help        = "send this header with the index request and every transfer (a token: "    \
+                        "results show only its name)",                                             \
+         .revealed_by = "show-headers"},                                                           \
+        {.name   = "show-headers",                                                                 \
+         .type   = OPT_FLAG,                                                                       \
+         .offset = offsetof(T, m.show_headers),                                                    \
+         .help   = "record --header values in results as given (they are hidden by default)"},    \
+        {.name    = "links-path",                                                                  \
+         .type    = OPT_TEXT,                                                                      \
+         .offset  = offsetof(T, m.links_at),                                                       \
+         .def     = LINKS_DEFAULT_PATH,                                                            \
+         .metavar = "PATH",                                                                        \
+         .help    = "where the links are in a JSON index: ARRAY[].LINK, dotted paths"},            \
+        {.name    = "filter",                                                                      \
+         .type    = OPT_TEXTS,                                                                     \
+         .offset  = offsetof(T, m.filters),                                                        \
+         .metavar = "KEY=GLOB",                                                                    \
+         .help    = "keep only index items whose KEY matches GLOB, e.g. type=image/*"},            \
         {.name    = "out",                                                                         \
          .type    = OPT_TEXT,                                                                      \
          .offset  = offsetof(T, m.out_dir),                                                        \
@@ -103,6 +129,7 @@ struct dl_link {
 
 struct dl_set {
     struct links        links;
+    struct curl_slist  *headers; /* --header, owned; shared read-only by every handle */
     struct dl_link     *v;
     struct save_dir     dir;
     struct fetch_limits lim;

@@ -99,6 +99,8 @@ int fetch_init(struct fetch *f, const struct fetch_limits *lim)
     curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_USERAGENT, "concbench/0.2");
+    if (lim && lim->headers) /* libcurl only reads the list */
+        curl_easy_setopt(h, CURLOPT_HTTPHEADER, (struct curl_slist *)lim->headers);
     return 0;
 }
 

@@ -52,10 +52,13 @@ extern const char *const fetch_err_names[];
 #define FETCH_HEADER_MAX      (64u << 10)
 
 /* Per-transfer limits; zero fields take the defaults above. */
+struct curl_slist;
 struct fetch_limits {
-    long     timeout_ms;
-    long     connect_timeout_ms;
-    uint64_t max_size; /* body bytes */
+    long                     timeout_ms;
+    long                     connect_timeout_ms;
+    uint64_t                 max_size; /* body bytes */
+    const struct curl_slist *headers;  /* sent with every request; NULL: none. Read-only,
+                                          shared by every handle, kept by the caller */
 };
 
 /* Where a 200's body goes: return 0 to go on, or -errno to abort the

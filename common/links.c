@@ -9,6 +9,7 @@
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -102,17 +103,67 @@ static int links_reserve(struct links *l, size_t *cap)
     return 0;
 }
 
-/* Append data entry i of an index to l. Returns 0, or -EINVAL / -ENOMEM
- * with a message. */
-static int parse_entry(const cJSON *item, size_t i, const char *base, struct links *l, size_t *cap,
-                       char *err, size_t errsz)
+/* Follow a dotted path ("a.b.c", or "" for obj itself) of object keys. */
+static const cJSON *at_path(const cJSON *obj, const char *path, size_t len)
 {
-    const cJSON *link = cJSON_GetObjectItemCaseSensitive(item, "link");
+    while (obj != NULL && len > 0) {
+        const char *dot = memchr(path, '.', len);
+        size_t      k   = dot ? (size_t)(dot - path) : len;
+        char        key[128];
+        if (k == 0 || k >= sizeof(key))
+            return NULL;
+        memcpy(key, path, k);
+        key[k] = '\0';
+        obj    = cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+        path += k + (dot != NULL);
+        len -= k + (dot != NULL);
+    }
+    return obj;
+}
+
+int links_shape_check(const struct links_shape *shape, char *err, size_t errsz)
+{
+    const char *p = shape && shape->path ? shape->path : LINKS_DEFAULT_PATH;
+    const char *b = strstr(p, "[]");
+    if (b == NULL || strstr(b + 2, "[]") != NULL || (b[2] != '.' && b[2] != '\0') ||
+        (b > p && b[-1] == '.') || strstr(p, "..") != NULL || p[0] == '.')
+        return errf(err, errsz,
+                    "--links-path '%s': expected ARRAY[].LINK (one \"[]\"; e.g. data[].link, "
+                    "[].url, result.items[].media.href)",
+                    p);
+    for (unsigned k = 0; shape && k < shape->nfilters; k++) {
+        const char *eq = strchr(shape->filters[k], '=');
+        if (eq == NULL || eq == shape->filters[k])
+            return errf(err, errsz, "--filter '%s': expected KEY=GLOB (e.g. type=image/*)",
+                        shape->filters[k]);
+    }
+    return 0;
+}
+
+/* Whether item passes every filter. */
+static int kept(const cJSON *item, const struct links_shape *shape)
+{
+    for (unsigned k = 0; shape && k < shape->nfilters; k++) {
+        const char  *f  = shape->filters[k];
+        const char  *eq = strchr(f, '=');
+        const cJSON *v  = at_path(item, f, (size_t)(eq - f));
+        if (!cJSON_IsString(v) || fnmatch(eq + 1, v->valuestring, 0) != 0)
+            return 0;
+    }
+    return 1;
+}
+
+/* Append data entry i of an index to l, its link at link_path within it.
+ * Returns 0, or -EINVAL / -ENOMEM with a message. */
+static int parse_entry(const cJSON *item, size_t i, const char *link_path, const char *base,
+                       struct links *l, size_t *cap, char *err, size_t errsz)
+{
+    const cJSON *link = at_path(item, link_path, strlen(link_path));
     const cJSON *size = cJSON_GetObjectItemCaseSensitive(item, "size");
     const cJSON *sum  = cJSON_GetObjectItemCaseSensitive(item, "checksum");
     const cJSON *wait = cJSON_GetObjectItemCaseSensitive(item, "delay_ms");
     if (!cJSON_IsObject(item) || !cJSON_IsString(link))
-        return errf(err, errsz, "index entry %zu has no string \"link\"", i);
+        return errf(err, errsz, "index entry %zu has no string \"%s\"", i, link_path);
     if (size != NULL && !cJSON_IsNull(size) &&
         (!cJSON_IsNumber(size) || size->valuedouble < 0 || size->valuedouble > 1e15 ||
          size->valuedouble != (double)(long long)size->valuedouble))
@@ -140,9 +191,22 @@ static int parse_entry(const cJSON *item, size_t i, const char *base, struct lin
 int links_parse_json(const char *text, size_t len, const char *base, struct links *out, char *err,
                      size_t errsz)
 {
+    return links_parse_json_shaped(text, len, base, NULL, out, err, errsz);
+}
+
+int links_parse_json_shaped(const char *text, size_t len, const char *base,
+                            const struct links_shape *shape, struct links *out, char *err,
+                            size_t errsz)
+{
     struct links l   = {0};
     size_t       cap = 0;
-    int          rc  = -EINVAL;
+    int          rc  = links_shape_check(shape, err, errsz);
+    if (rc != 0)
+        return rc;
+    rc                   = -EINVAL;
+    const char *path     = shape && shape->path ? shape->path : LINKS_DEFAULT_PATH;
+    const char *brackets = strstr(path, "[]");
+    const char *item_at  = brackets[2] == '.' ? brackets + 3 : brackets + 2;
     if (len > LINKS_MAX_BYTES)
         return errf(err, errsz, "index is %zu bytes, more than the %u allowed", len,
                     LINKS_MAX_BYTES);
@@ -153,18 +217,24 @@ int links_parse_json(const char *text, size_t len, const char *base, struct link
             return errf(err, errsz, "index is nested deeper than %d levels", CJSON_NESTING_LIMIT);
         return errf(err, errsz, "index is not valid JSON (near byte %zu)", at);
     }
-    if (!cJSON_IsObject(root)) {
+    int default_shape = strcmp(path, LINKS_DEFAULT_PATH) == 0;
+    if (default_shape && !cJSON_IsObject(root)) {
         errf(err, errsz, "index is not a JSON object");
         goto fail;
     }
-    const cJSON *data = cJSON_GetObjectItemCaseSensitive(root, "data");
+    size_t       array_len = (size_t)(brackets - path);
+    const cJSON *data      = at_path(root, path, array_len);
     if (!cJSON_IsArray(data)) {
-        errf(err, errsz, "index has no \"data\" array");
+        if (default_shape)
+            errf(err, errsz, "index has no \"data\" array");
+        else
+            errf(err, errsz, "index has no array at \"%.*s\" (--links-path %s)", (int)array_len,
+                 path, path);
         goto fail;
     }
     size_t count = (size_t)cJSON_GetArraySize(data);
     if (count == 0) {
-        errf(err, errsz, "index \"data\" array is empty");
+        errf(err, errsz, "index \"%.*s\" array is empty", (int)(array_len ? array_len : 0), path);
         goto fail;
     }
     if (count > LINKS_MAX_ENTRIES) {
@@ -173,16 +243,25 @@ int links_parse_json(const char *text, size_t len, const char *base, struct link
         goto fail;
     }
     const cJSON *delay = cJSON_GetObjectItemCaseSensitive(root, "delay_ms");
-    l.delay_ms = cJSON_IsNumber(delay) && delay->valuedouble >= 0 && delay->valuedouble < 1e9
-                     ? (long)delay->valuedouble
-                     : -1;
+    l.delay_ms         = cJSON_IsObject(root) && cJSON_IsNumber(delay) && delay->valuedouble >= 0 &&
+                         delay->valuedouble < 1e9
+                             ? (long)delay->valuedouble
+                             : -1;
     const cJSON *item;
     size_t       i = 0;
     cJSON_ArrayForEach(item, data)
     {
-        rc = parse_entry(item, i++, base, &l, &cap, err, errsz);
+        if (cJSON_IsObject(item) && !kept(item, shape)) {
+            i++;
+            continue;
+        }
+        rc = parse_entry(item, i++, item_at, base, &l, &cap, err, errsz);
         if (rc != 0)
             goto fail;
+    }
+    if (l.n == 0) {
+        rc = errf(err, errsz, "no item of the %zu in the index passed --filter", count);
+        goto fail;
     }
     cJSON_Delete(root);
     *out = l;
@@ -249,8 +328,8 @@ fail:
     return -EINVAL;
 }
 
-int links_parse(const char *text, size_t len, const char *base, struct links *out, char *err,
-                size_t errsz)
+static int parse_shaped(const char *text, size_t len, const char *base,
+                        const struct links_shape *shape, struct links *out, char *err, size_t errsz)
 {
     size_t i = 0;
     while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r' || text[i] == '\n'))
@@ -258,11 +337,23 @@ int links_parse(const char *text, size_t len, const char *base, struct links *ou
     if (i == len)
         return errf(err, errsz, "index is empty");
     if (text[i] == '{' || text[i] == '[')
-        return links_parse_json(text, len, base, out, err, errsz);
+        return links_parse_json_shaped(text, len, base, shape, out, err, errsz);
     return links_parse_list(text, len, out, err, errsz);
 }
 
+int links_parse(const char *text, size_t len, const char *base, struct links *out, char *err,
+                size_t errsz)
+{
+    return parse_shaped(text, len, base, NULL, out, err, errsz);
+}
+
 int links_load_file(const char *path, struct links *out, char *err, size_t errsz)
+{
+    return links_load_file_shaped(path, NULL, out, err, errsz);
+}
+
+int links_load_file_shaped(const char *path, const struct links_shape *shape, struct links *out,
+                           char *err, size_t errsz)
 {
     char  *text;
     size_t len;
@@ -274,18 +365,19 @@ int links_load_file(const char *path, struct links *out, char *err, size_t errsz
     if (rc != 0)
         return errf(err, errsz, "%s: %s", path, strerror(-rc));
     char why[256] = "";
-    rc            = links_parse(text, len, NULL, out, why, sizeof(why));
+    rc            = parse_shaped(text, len, NULL, shape, out, why, sizeof(why));
     if (rc != 0)
         errf(err, errsz, "%s: %s", path, why);
     free(text);
     return rc;
 }
 
-int links_load_url(const char *url, struct links *out, char *err, size_t errsz)
+int links_load_url(const char *url, const struct curl_slist *headers,
+                   const struct links_shape *shape, struct links *out, char *err, size_t errsz)
 {
     struct fetch_buf    buf = {.limit = LINKS_MAX_BYTES};
     struct fetch        f;
-    struct fetch_limits lim = {.max_size = LINKS_MAX_BYTES};
+    struct fetch_limits lim = {.max_size = LINKS_MAX_BYTES, .headers = headers};
     char                shown[256], why[256] = "";
     str_escape(shown, sizeof(shown), url);
     if (fetch_init(&f, &lim) != 0)
@@ -303,7 +395,8 @@ int links_load_url(const char *url, struct links *out, char *err, size_t errsz)
         errf(err, errsz, "%s: index larger than the %u bytes allowed", shown, LINKS_MAX_BYTES);
     else if (e != FETCH_OK)
         errf(err, errsz, "%s: %s", shown, curl_easy_strerror(f.code));
-    else if ((rc = links_parse(buf.data ? buf.data : "", buf.len, url, out, why, sizeof(why))) != 0)
+    else if ((rc = parse_shaped(buf.data ? buf.data : "", buf.len, url, shape, out, why,
+                                sizeof(why))) != 0)
         errf(err, errsz, "%s: %s", shown, why);
     fetch_fini(&f);
     fetch_buf_free(&buf);

@@ -66,6 +66,15 @@ int opt_parse(const struct opt *o, const char *val, void *opts, char *err, size_
         return 0;
     case OPT_CHOICE:
         return parse_choice(o, val, opts, err, errsz);
+    case OPT_TEXTS: {
+        struct opt_texts *t = field(o, opts);
+        if (val[0] == '\0')
+            return errf(err, errsz, "--%s: empty value", o->name);
+        if (t->n == OPT_TEXTS_MAX)
+            return errf(err, errsz, "--%s: at most %d of them", o->name, OPT_TEXTS_MAX);
+        t->v[t->n++] = val;
+        return 0;
+    }
     case OPT_UINT:
         rc = parse_u64(val, o->min, o->max, (uint64_t *)field(o, opts));
         if (rc == -EINVAL)
@@ -130,6 +139,27 @@ int opt_get_flag(const struct opt *o, const void *opts)
     return *(const int *)cfield(o, opts);
 }
 
+const struct opt_texts *opt_get_texts(const struct opt *o, const void *opts)
+{
+    return cfield(o, opts);
+}
+
+/* Whether o's values may be shown (not a secret, or revealed). */
+static int shown(const struct opt *table, const struct opt *o, const void *opts)
+{
+    if (o->revealed_by == NULL)
+        return 1;
+    const struct opt *flag = opt_find(table, o->revealed_by);
+    return flag != NULL && flag->type == OPT_FLAG && opt_get_flag(flag, opts);
+}
+
+/* A secret as shown: the text up to its first ':' and "<hidden>". */
+static void hide(const char *s, char *buf, size_t bufsz)
+{
+    const char *colon = strchr(s, ':');
+    snprintf(buf, bufsz, "%.*s: <hidden>", colon ? (int)(colon - s) : 0, s);
+}
+
 void opt_format(const struct opt *o, const void *opts, char *buf, size_t bufsz)
 {
     const char *s;
@@ -150,6 +180,16 @@ void opt_format(const struct opt *o, const void *opts, char *buf, size_t bufsz)
     case OPT_CHOICE:
         snprintf(buf, bufsz, "%s", o->choices[opt_get_choice(o, opts)]);
         break;
+    case OPT_TEXTS: {
+        const struct opt_texts *t    = opt_get_texts(o, opts);
+        size_t                  used = 0;
+        buf[0]                       = '\0';
+        for (unsigned k = 0; k < t->n && used < bufsz; k++) {
+            int w = snprintf(buf + used, bufsz - used, "%s%s", k ? "; " : "", t->v[k]);
+            used += w > 0 ? (size_t)w : 0;
+        }
+        break;
+    }
     }
 }
 
@@ -179,11 +219,15 @@ void opt_help(FILE *f, const struct opt *table)
             snprintf(lhs, sizeof(lhs), "--%s", o->name);
         else if (o->type == OPT_CHOICE)
             snprintf(lhs, sizeof(lhs), "--%s %s", o->name, o->metavar ? o->metavar : "MODE");
+        else if (o->type == OPT_TEXTS)
+            snprintf(lhs, sizeof(lhs), "--%s %s", o->name, o->metavar ? o->metavar : "TEXT");
         else
             snprintf(lhs, sizeof(lhs), "--%s %s", o->name, metavar(o));
         fprintf(f, "  %-24s %s", lhs, o->help);
         if (o->type == OPT_CHOICE)
             fprintf(f, " (%s)", list);
+        if (o->type == OPT_TEXTS)
+            fprintf(f, " (repeatable, up to %d)", OPT_TEXTS_MAX);
         if (o->def != NULL && o->type != OPT_FLAG)
             fprintf(f, " [default %s]", o->def);
         fputc('\n', f);
@@ -192,7 +236,7 @@ void opt_help(FILE *f, const struct opt *table)
 
 static const char *const type_names[] = {
     [OPT_FLAG] = "flag", [OPT_UINT] = "uint",     [OPT_REAL] = "real",
-    [OPT_TEXT] = "text", [OPT_CHOICE] = "choice",
+    [OPT_TEXT] = "text", [OPT_CHOICE] = "choice", [OPT_TEXTS] = "texts",
 };
 
 cJSON *opt_table_json(const struct opt *table)
@@ -239,9 +283,26 @@ void opt_values_json(const struct opt *table, const void *opts, cJSON *obj)
         case OPT_REAL:
             cJSON_AddNumberToObject(obj, o->name, opt_get_real(o, opts));
             break;
+        case OPT_TEXTS: {
+            const struct opt_texts *t   = opt_get_texts(o, opts);
+            cJSON                  *arr = cJSON_AddArrayToObject(obj, o->name);
+            for (unsigned k = 0; arr != NULL && k < t->n; k++) {
+                if (!shown(table, o, opts))
+                    hide(t->v[k], buf, sizeof(buf));
+                else
+                    snprintf(buf, sizeof(buf), "%s", t->v[k]);
+                cJSON_AddItemToArray(arr, cJSON_CreateString(buf));
+            }
+            break;
+        }
         case OPT_TEXT:
             if (opt_get_text(o, opts) == NULL) {
                 cJSON_AddNullToObject(obj, o->name);
+                break;
+            }
+            if (!shown(table, o, opts)) {
+                hide(opt_get_text(o, opts), buf, sizeof(buf));
+                cJSON_AddStringToObject(obj, o->name, buf);
                 break;
             }
             /* fall through */

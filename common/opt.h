@@ -30,6 +30,14 @@ enum opt_type {
     OPT_REAL,   /* double in [fmin, fmax] */
     OPT_TEXT,   /* const char *, pointing into argv or the table */
     OPT_CHOICE, /* unsigned: the index of the value in choices */
+    OPT_TEXTS,  /* struct opt_texts: repeatable, every value kept in order */
+};
+
+/* The field of an OPT_TEXTS option: up to OPT_TEXTS_MAX values. */
+#define OPT_TEXTS_MAX 16
+struct opt_texts {
+    const char *v[OPT_TEXTS_MAX];
+    unsigned    n;
 };
 
 struct opt {
@@ -42,6 +50,10 @@ struct opt {
     uint64_t           min, max;   /* OPT_UINT */
     double             fmin, fmax; /* OPT_REAL */
     const char *const *choices;    /* OPT_CHOICE: NULL-terminated */
+    /* A secret (a header carrying a token): results and logs show only
+     * what precedes its first ':' ("Authorization: <hidden>") unless the
+     * flag of this name, in the same table, is set. NULL: not secret. */
+    const char *revealed_by;
 };
 
 #define OPT_END                                                                                    \
@@ -62,11 +74,12 @@ const struct opt *opt_find(const struct opt *table, const char *name);
 int opt_parse(const struct opt *o, const char *val, void *opts, char *err, size_t errsz);
 
 /* Typed reads of a field; o must have the matching type. */
-uint64_t    opt_get_uint(const struct opt *o, const void *opts);
-double      opt_get_real(const struct opt *o, const void *opts);
-const char *opt_get_text(const struct opt *o, const void *opts);
-unsigned    opt_get_choice(const struct opt *o, const void *opts);
-int         opt_get_flag(const struct opt *o, const void *opts);
+uint64_t                opt_get_uint(const struct opt *o, const void *opts);
+double                  opt_get_real(const struct opt *o, const void *opts);
+const char             *opt_get_text(const struct opt *o, const void *opts);
+const struct opt_texts *opt_get_texts(const struct opt *o, const void *opts);
+unsigned                opt_get_choice(const struct opt *o, const void *opts);
+int                     opt_get_flag(const struct opt *o, const void *opts);
 
 /* The value of o in opts as text ("" when unset). */
 void opt_format(const struct opt *o, const void *opts, char *buf, size_t bufsz);
@@ -78,7 +91,9 @@ void opt_help(FILE *f, const struct opt *table);
  * help}. NULL on out of memory. */
 cJSON *opt_table_json(const struct opt *table);
 
-/* Add every option's value in opts to obj, typed (numbers as numbers). */
+/* Add every option's value in opts to obj, typed (numbers as numbers; a
+ * repeatable option as an array; a secret as its name only, see
+ * revealed_by). */
 void opt_values_json(const struct opt *table, const void *opts, cJSON *obj);
 
 /* Number of entries in a NULL-terminated string list. */

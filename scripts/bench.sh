@@ -79,6 +79,13 @@ SERVER_PID=""
 TL_PID=""
 HF_PID=""
 
+# group_running PGID: true while a process of that group still runs. A
+# zombie does not count: a run whose hyperfine died waits for init to reap
+# it, which can take a second on some hosts, and it holds nothing.
+group_running() {
+    ps -o stat= -g "$1" 2>/dev/null | grep -qv '^Z'
+}
+
 # Whatever ends the script, the server, any hyperfine still running (and
 # the runs under it: it leads its own process group) and the scratch
 # downloads go with it.
@@ -89,7 +96,7 @@ cleanup() {
         # make sure.
         kill -TERM -- "-$HF_PID" 2>/dev/null
         for _ in $(seq 1 30); do
-            kill -0 -- "-$HF_PID" 2>/dev/null || break
+            group_running "$HF_PID" || break
             sleep 0.05
         done
         kill -KILL -- "-$HF_PID" 2>/dev/null

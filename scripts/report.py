@@ -448,6 +448,20 @@ def lesson_cpython(run):
                 if py == "py-threads" and pseq and med(first(mine, py, w)) > med(pseq) / 1.5:
                     problems.append(f"py-threads at {w} workers was not clearly faster than "
                                     f"py-sequential on downloads")
+        pt = sorted((p for p in mine if p["strategy"] == "py-threads"), key=lambda p: p["workers"])
+        if len(pt) >= 3 and pt[-1].get("user_s") is not None:
+            best = min(pt, key=med)
+            cpu_ms = (pt[-1]["user_s"] + pt[-1]["sys_s"]) / pt[-1]["tasks"] * 1000
+            if med(pt[-1]) > 1.5 * (pt[-1].get("bound_s") or 0) and best["workers"] < pt[-1]["workers"]:
+                out.append(f"py-threads stopped gaining at {best['workers']} workers ({s(med(best))}; "
+                           f"{s(med(pt[-1]))} at {pt[-1]['workers']}, where the bound is "
+                           f"{s(pt[-1].get('bound_s') or 0)}): each file costs it about "
+                           f"{cpu_ms:.1f} ms of CPU (user + sys), and the interpreter's part of "
+                           f"that runs under the one GIL, one thread at a time. Once the waits are "
+                           f"that short, even I/O-bound work meets the GIL" +
+                           (f"; py-asyncio, one thread with no lock to hand over, went down to "
+                            f"{s(min(med(p) for p in mine if p['strategy'] == 'py-asyncio'))}"
+                            if any(p["strategy"] == "py-asyncio" for p in mine) else "") + ".")
         top = max(p["workers"] for p in mine)
         cu, ev = first(mine, "curl-parallel", top), first(c_io, "eventloop", top)
         if cu and ev:

@@ -55,6 +55,7 @@ interrupt() {
     wait $pid
     rc=$?
     elapsed_ms=$((($(date +%s%N) - start) / 1000000))
+    echo "  SIG$sig: the driver stopped in $elapsed_ms ms"
     expect "SIG$sig: driver exits non-zero (got $rc)" test $rc -ne 0
     expect "SIG$sig: driver stops within 2 s (took $elapsed_ms ms)" test $elapsed_ms -lt 2000
     sleep 0.3
