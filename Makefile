@@ -15,7 +15,7 @@ CMAKE_ARGS ?=
 
 PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
            libevent-dev libxxhash-dev hyperfine gnuplot-nox curl jq python3 \
-           python3-aiohttp python3-requests python3-xxhash
+           python3-aiohttp python3-requests python3-xxhash openmpi-bin libopenmpi-dev
 
 # What only the tests use: a browser to open the HTML report in.
 TEST_PACKAGES = chromium

@@ -297,8 +297,12 @@ static void tally(struct run *r)
 static void add_stats_json(const struct stats *s, cJSON *obj)
 {
     cJSON *j = cJSON_AddObjectToObject(obj, "stats");
-    for (unsigned k = 0; j != NULL && k < s->n; k++)
-        cJSON_AddNumberToObject(j, s->v[k].name, s->v[k].value);
+    for (unsigned k = 0; j != NULL && k < s->n; k++) {
+        if (s->v[k].text != NULL)
+            cJSON_AddStringToObject(j, s->v[k].name, s->v[k].text);
+        else
+            cJSON_AddNumberToObject(j, s->v[k].name, s->v[k].value);
+    }
 }
 
 static const char *stop_name(void)
@@ -379,7 +383,10 @@ static void print_summary(const struct run *r)
     if (r->stats.n > 0) {
         printf("  %s:", r->st->name);
         for (unsigned k = 0; k < r->stats.n; k++)
-            printf("%s %s %g", k ? "," : "", r->stats.v[k].name, r->stats.v[k].value);
+            if (r->stats.v[k].text != NULL)
+                printf("%s %s %s", k ? "," : "", r->stats.v[k].name, r->stats.v[k].text);
+            else
+                printf("%s %s %g", k ? "," : "", r->stats.v[k].name, r->stats.v[k].value);
         printf("\n");
     }
     for (unsigned k = 0; k < r->stats.n; k++)
@@ -418,7 +425,8 @@ static void catch_stop_signals(void)
  * status of a setup error. */
 static int measure(struct run *r)
 {
-    char err[512] = "";
+    char err[512]          = "";
+    r->tasks.strategy_caps = r->st->caps;
     if (r->wl->setup(r->wl_opts, &r->tasks, err, sizeof(err)) != 0) {
         if (exec_stopping())
             return usage_error("interrupted during set-up"), 128 + exec_stopping();
@@ -455,6 +463,10 @@ static int measure(struct run *r)
     int      rc = r->st->run(&sr);
     uint64_t t1 = clock_ns();
     progress_stop(live, &r->tasks);
+    if (rc == STRATEGY_HELPER) { /* this process only helped: nothing to say */
+        pss_stop(pss);
+        return STRATEGY_HELPER;
+    }
     r->t0_ns      = t0;
     r->max_pss_kb = pss_stop(pss);
     usage_snapshot(&u1);
@@ -557,14 +569,22 @@ static int check_fd_limit(const struct run *r)
 
 int cmd_run(int argc, char **argv)
 {
-    struct run r  = {0};
-    int        rc = parse_run(&r, argc, argv);
-    if (rc == 0)
+    struct run r             = {0};
+    int        rc            = parse_run(&r, argc, argv);
+    int        ran_elsewhere = 0;
+    if (rc == 0 && r.st->launch != NULL) {
+        int launched = r.st->launch(argc, argv, &r.workers);
+        if (launched >= 0)
+            rc = launched, ran_elsewhere = 1; /* the launcher's processes ran it */
+    }
+    if (rc == 0 && !ran_elsewhere)
         rc = check_fd_limit(&r);
-    if (rc == 0) {
+    if (rc == 0 && !ran_elsewhere) {
         catch_stop_signals();
         rc = measure(&r);
-        if (rc == 0)
+        if (rc == STRATEGY_HELPER)
+            rc = 0;
+        else if (rc == 0)
             rc = finish(&r);
     }
     if (r.tasks.ctx != NULL)

@@ -104,8 +104,10 @@ def plan(plugins, env_quick, contenders=()):
                     if listed:
                         st_values = [v for v in values if v in listed.split()]
                 one = strategies[st]["max_workers"] == 1
+                cap = strategies[st]["max_workers"]
                 for value in st_values:
-                    for w in ([min(counts)] if one else counts):
+                    # A strategy capped at N workers runs the counts up to N.
+                    for w in ([min(counts)] if one else [c for c in counts if not cap or c <= cap]):
                         if one:
                             w = 1
                         key = "-".join([wl["name"], se["id"], st] + ([value] if value else [])

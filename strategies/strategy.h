@@ -78,6 +78,10 @@ struct tasks {
     const struct task_ops *ops;
     void                  *ctx;
     size_t                 n;
+    /* The strategy's CAP_* bits, set by the runner before the workload's
+     * setup: under CAP_DISTRIBUTED a workload makes each task's data in the
+     * task (the cpu array is a function of the index) instead of up front. */
+    unsigned strategy_caps;
 };
 
 /* worker_init / worker_fini, or nothing when the workload has none. */
@@ -95,12 +99,19 @@ struct stats {
         const char *name; /* snake_case, with its unit: lock_wait_s */
         double      value;
         const char *warn; /* printed in the summary when value != 0 */
+        const char *text; /* a text figure instead of value (hosts, a version) */
     } v[STATS_MAX];
     unsigned n;
 };
 
 /* Record name = value (a later call with the same name replaces it). */
 void stats_set(struct stats *s, const char *name, double value, const char *warn);
+/* Record name = text; text must outlive the run (static storage). */
+void stats_set_text(struct stats *s, const char *name, const char *text);
+
+/* run() of a process that only helped (an MPI rank other than 0): the
+ * result belongs to another process, so the runner exits 0 quietly. */
+#define STRATEGY_HELPER 1
 
 /* ------------------------------------------------------------------ */
 /* The strategy.                                                       */
@@ -116,6 +127,8 @@ enum {
     CAP_PROCESSES     = 1u << 3, /* workers are separate processes */
     CAP_GIL           = 1u << 4, /* CPU work is serialised by a global lock */
     CAP_BASELINE      = 1u << 5, /* the reference speedups are taken against */
+    CAP_DISTRIBUTED   = 1u << 6, /* workers may be on other hosts: nothing shared but
+                                    messages; tasks make their own data */
 };
 
 /* Names of the CAP_* bits, in bit order, NULL-terminated. */
@@ -164,6 +177,12 @@ struct strategy {
      * strategy ran (tasks may still have failed), or -errno with a
      * message in r->err when it could not (no threads, no fork). */
     int (*run)(const struct strategy_run *r);
+
+    /* Optional, called before anything is set up, with the run command's
+     * arguments: a strategy whose workers are started by a launcher (mpi:
+     * mpirun) starts it here and returns its exit status, or returns -1 to
+     * run in this process (it may then set *workers: the ranks it found). */
+    int (*launch)(int argc, char **argv, unsigned *workers);
 };
 
 /* One registration: the descriptor and the file that defines it. */

@@ -108,6 +108,17 @@ none_alive() {
     return 0
 }
 
+# none_running PID...: true when none of the PIDs still runs; a zombie
+# (dead, waiting for init to reap it: up to ~1.5 s on some hosts) counts
+# as gone.
+none_running() {
+    local p
+    for p in "$@"; do
+        [ -n "$(ps -o stat= -p "$p" 2>/dev/null | grep -v '^Z')" ] && return 1
+    done
+    return 0
+}
+
 finish() {
     echo "$PASSES passed, $FAILS failed"
     [ "$FAILS" -eq 0 ] && [ "$PASSES" -gt 0 ]

@@ -111,17 +111,21 @@ static int cpu_setup(const void *opts, struct tasks *t, char *err, size_t errsz)
     c->kernel = (enum kernel)o->kernel;
     c->sync   = (enum sync)o->sync;
     c->passes = o->passes;
-    c->a      = array_alloc(c->n);
-    if (c->a == NULL) {
+    /* A distributed strategy's workers hold no array: each makes the
+     * chunks it is given (a[i] = i + 1 is a function of the index). */
+    unsigned caps = t->strategy_caps;
+    c->a          = caps & CAP_DISTRIBUTED ? NULL : array_alloc(c->n);
+    if (c->a == NULL && !(caps & CAP_DISTRIBUTED)) {
         free(c);
         return errc(-ENOMEM, err, errsz, "unable to allocate %llu MiB for --n %llu",
                     (unsigned long long)((o->n * 8) >> 20), (unsigned long long)o->n);
     }
     pthread_mutex_init(&c->total_lock, NULL);
-    for (uint64_t i = 0; i < c->n; i++)
+    for (uint64_t i = 0; c->a != NULL && i < c->n; i++)
         c->a[i] = i + 1;
     c->nchunks = (c->n + c->chunk - 1) / c->chunk;
-    *t         = (struct tasks){.ops = &cpu_ops, .ctx = c, .n = (size_t)(c->nchunks * c->passes)};
+    *t         = (struct tasks){
+                .ops = &cpu_ops, .ctx = c, .n = (size_t)(c->nchunks * c->passes), .strategy_caps = caps};
     return 0;
 }
 
@@ -174,16 +178,37 @@ static void kernel_shared(struct cpu_ctx *c, const uint64_t *a, uint64_t len)
     }
 }
 
+/* Without the array (a distributed run), each worker keeps one chunk's
+ * room and fills it with the chunk it is given. */
+static int cpu_worker_init(void *ctx, void **w)
+{
+    struct cpu_ctx *c = ctx;
+    *w                = NULL;
+    if (c->a != NULL)
+        return 0;
+    *w = malloc(c->chunk * sizeof(uint64_t));
+    return *w ? 0 : -ENOMEM;
+}
+
+static void cpu_worker_fini(void *ctx, void *w)
+{
+    (void)ctx;
+    free(w);
+}
+
 static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
 {
-    (void)w;
     struct cpu_ctx *c   = ctx;
     uint64_t        lo  = (uint64_t)i % c->nchunks * c->chunk;
     uint64_t        len = c->n - lo < c->chunk ? c->n - lo : c->chunk;
     uint64_t        t0 = clock_ns(), s = 0;
+    const uint64_t *a = c->a ? c->a + lo : w;
+    if (c->a == NULL)
+        for (uint64_t k = 0; k < len; k++)
+            ((uint64_t *)w)[k] = lo + k + 1;
     for (uint64_t b = 0; b < len; b += EXEC_CHECK_EVERY) {
         uint64_t        blen = len - b < EXEC_CHECK_EVERY ? len - b : EXEC_CHECK_EVERY;
-        const uint64_t *p    = c->a + lo + b;
+        const uint64_t *p    = a + b;
         if (c->sync != SYNC_LOCAL)
             kernel_shared(c, p, blen);
         else if (c->kernel == KERNEL_SUM)
@@ -268,7 +293,9 @@ static const char *cpu_needs(const void *opts, unsigned *caps, char *buf, size_t
 }
 
 static const struct task_ops cpu_ops = {
-    .run = cpu_run,
+    .worker_init = cpu_worker_init,
+    .worker_fini = cpu_worker_fini,
+    .run         = cpu_run,
 };
 
 static const struct opt cpu_options[] = {

@@ -23,7 +23,7 @@ extern const struct strategy_entry __start_cb_strategies[] __attribute__((weak))
 extern const struct strategy_entry __stop_cb_strategies[] __attribute__((weak));
 
 const char *const strategy_cap_names[] = {
-    "shared_memory", "parallel", "async", "processes", "gil", "baseline", NULL,
+    "shared_memory", "parallel", "async", "processes", "gil", "baseline", "distributed", NULL,
 };
 
 const struct strategy_entry *strategy_entries(size_t *n)
@@ -107,5 +107,17 @@ void stats_set(struct stats *s, const char *name, double value, const char *warn
         }
     }
     if (s->n < STATS_MAX)
-        s->v[s->n++] = (struct stat_entry){name, value, warn};
+        s->v[s->n++] = (struct stat_entry){name, value, warn, NULL};
+}
+
+void stats_set_text(struct stats *s, const char *name, const char *text)
+{
+    for (unsigned k = 0; k < s->n; k++) {
+        if (strcmp(s->v[k].name, name) == 0) {
+            s->v[k].text = text;
+            return;
+        }
+    }
+    if (s->n < STATS_MAX)
+        s->v[s->n++] = (struct stat_entry){name, 0, NULL, text};
 }

@@ -1,0 +1,415 @@
+/*
+ * mpi.c: tasks handed out by message passing, over MPI (Open MPI): rank 0
+ * coordinates, the other ranks work, on one host or on many.
+ * build: mpi
+ *
+ *     rank 0 --(MPI_Send: a task index)--> rank 1, rank 2, ... rank N
+ *     rank 0 <--(MPI_Send: index + result)-- whichever rank finished
+ *
+ * Rank 0 hands out task indices on demand, as the procs pipe does: each
+ * other rank holds up to WINDOW tasks (the next one is already there
+ * when it finishes one), and every result it sends back earns it the
+ * next index. Between messages rank 0 runs tasks itself, one at a time,
+ * so N ranks are N workers. A worker runs its tasks through the workload's hooks with
+ * its own worker state (its own easy handle, saving into --out on its own
+ * host) and holds no shared data: under CAP_DISTRIBUTED the cpu workload
+ * makes each chunk from its index, so a rank holds one chunk, not the
+ * array. When every task is back, rank 0 sends each worker a stop index;
+ * each answers with what it measured (seconds in tasks, seconds in
+ * messages, its host) and rank 0 merges, verifies and reports, like any
+ * run. The other ranks print nothing.
+ *
+ * Two ways to start it. Under `mpirun -n N concbench run --strategy mpi
+ * ...` the ranks are mpirun's (N workers; --workers is ignored). Without
+ * mpirun, `--workers N` starts `mpirun -n N --oversubscribe` on
+ * this host with the same arguments and waits for it: a SIGINT or SIGTERM
+ * is passed on (mpirun then stops every rank) and the run exits 130 or
+ * 143; if concbench itself dies, mpirun is told (PR_SET_PDEATHSIG). Open
+ * MPI refuses to run as root unless OMPI_ALLOW_RUN_AS_ROOT=1 and
+ * OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 are set; concbench never sets them
+ * itself, and says exactly that when they are missing.
+ *
+ * A rank that dies ends the job: Open MPI's default error handler aborts
+ * every rank, mpirun names the one that died, and the run exits non-zero;
+ * nothing waits forever. A stop request (SIGTERM from mpirun, or SIGINT)
+ * makes rank 0 hand out no more tasks; the workers finish or abandon the
+ * ones they hold and report, and the run ends as an interrupted one.
+ *
+ * Rank 0 looks for results with MPI_Iprobe between its own tasks; once it
+ * has none left it polls with a backoff that sleeps, so it does not take a
+ * core from the ranks still working. The other ranks block in MPI_Recv.
+ */
+#include "strategy.h"
+
+#include "clock.h"
+#include "exec.h"
+#include "util.h"
+
+#include <errno.h>
+#include <mpi.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define WINDOW     3          /* tasks a worker rank holds at once */
+#define STOP_INDEX UINT64_MAX /* the task index that means "no more" */
+#define HOST_MAX   64
+
+enum { TAG_TASK = 1, TAG_RESULT, TAG_DONE };
+
+struct result_msg {
+    uint64_t           task;
+    struct task_result r;
+};
+
+/* What a worker rank measured, sent once at the end. */
+struct done_msg {
+    double   task_s;    /* in the workload's hooks */
+    double   message_s; /* in MPI_Send and MPI_Recv */
+    uint64_t tasks;
+    char     host[HOST_MAX];
+};
+
+static int in_mpirun(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") != NULL || getenv("PMIX_RANK") != NULL;
+}
+
+/* --- the launcher: concbench run --strategy mpi --workers N ---------------- */
+
+static double seconds_since(uint64_t t0)
+{
+    return (double)(clock_ns() - t0) / 1e9;
+}
+
+static double init_seconds; /* MPI_Init's, in launch */
+
+/* A stop request reaches the ranks through mpirun as SIGUSR1 (for SIGINT)
+ * or SIGUSR2 (for SIGTERM), which mpirun passes on to every rank as they
+ * are; a SIGINT or SIGTERM to mpirun would make it kill the job instead of
+ * letting the ranks finish their run (report, --output, no temporary file). */
+static volatile sig_atomic_t forwarded;
+
+static void forward_signal(int sig)
+{
+    forwarded = sig; /* the launcher's wait loop passes it on */
+}
+
+static void rank_stop_signal(int sig)
+{
+    exec_request_stop(sig == SIGUSR1 ? SIGINT : SIGTERM);
+}
+
+static int mpi_launch(int argc, char **argv, unsigned *workers)
+{
+    if (in_mpirun()) { /* a rank: the world decides how many work */
+        /* Start MPI now, before the workload's set-up: its start-up, like
+         * any process's, stays out of the in-process clock (mpi_init_s
+         * records it). */
+        struct sigaction sa = {.sa_handler = rank_stop_signal}; /* no SA_RESTART */
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGUSR1, &sa, NULL);
+        sigaction(SIGUSR2, &sa, NULL);
+        uint64_t t0 = clock_ns();
+        if (MPI_Init(NULL, NULL) != MPI_SUCCESS) {
+            fprintf(stderr, "concbench: mpi: MPI_Init failed\n");
+            return 2;
+        }
+        init_seconds = seconds_since(t0);
+        /* Every rank is past its handlers once MPI_Init returns on rank 0:
+         * tell a launcher waiting to pass a stop request on. */
+        int         rank  = 0;
+        const char *ready = getenv("CONCBENCH_MPI_READY");
+        MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+        MPI_Barrier(MPI_COMM_WORLD);
+        if (rank == 0 && ready != NULL) {
+            FILE *f = fopen(ready, "w");
+            if (f != NULL)
+                fclose(f);
+        }
+        int n = 0;
+        MPI_Comm_size(MPI_COMM_WORLD, &n);
+        *workers = n >= 1 ? (unsigned)n : 1;
+        return -1;
+    }
+    if (geteuid() == 0 &&
+        !(getenv("OMPI_ALLOW_RUN_AS_ROOT") && getenv("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM"))) {
+        fprintf(stderr,
+                "concbench: mpi: Open MPI refuses to run as root. To run anyway, set both\n"
+                "  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1\n"
+                "in the environment (concbench does not set them for you), or run as another "
+                "user.\n");
+        return 2;
+    }
+    char    self[4096];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (len <= 0) {
+        fprintf(stderr, "concbench: mpi: cannot find my own executable: %s\n", strerror(errno));
+        return 2;
+    }
+    self[len] = '\0';
+    char ranks[16];
+    snprintf(ranks, sizeof(ranks), "%u", *workers);
+    /* mpirun -n N --oversubscribe --bind-to none SELF run ARGS... */
+    char **args = calloc((size_t)argc + 8, sizeof(*args));
+    if (args == NULL)
+        return fprintf(stderr, "concbench: mpi: out of memory\n"), 2;
+    int k     = 0;
+    args[k++] = "mpirun";
+    args[k++] = "-n";
+    args[k++] = ranks;
+    args[k++] = "--oversubscribe";
+    args[k++] = "--bind-to";
+    args[k++] = "none";
+    args[k++] = self;
+    for (int a = 0; a < argc; a++)
+        args[k++] = argv[a];
+    args[k] = NULL;
+
+    /* Rank 0 creates this file once every rank can take a stop request. */
+    char ready[64];
+    snprintf(ready, sizeof(ready), "/tmp/concbench-mpi-ready.%d", (int)getpid());
+    unlink(ready);
+    setenv("CONCBENCH_MPI_READY", ready, 1);
+
+    struct sigaction sa = {.sa_handler = forward_signal}, old_int, old_term;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    pid_t parent = getpid();
+    pid_t pid    = fork();
+    if (pid == 0) {
+        /* concbench gone: the ranks are asked to stop, as by SIGTERM. */
+        prctl(PR_SET_PDEATHSIG, SIGUSR2);
+        if (getppid() != parent)
+            _exit(143);
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
+        execvp("mpirun", args);
+        fprintf(stderr, "concbench: mpi: cannot start mpirun: %s (make installs openmpi-bin)\n",
+                strerror(errno));
+        _exit(127);
+    }
+    free(args);
+    if (pid < 0) {
+        fprintf(stderr, "concbench: mpi: fork: %s\n", strerror(errno));
+        return 2;
+    }
+    /* Wait for mpirun. A stop request is passed on at once when the ranks
+     * are ready for it; before that (they are still starting), as soon as
+     * they are, or with SIGTERM to mpirun if they never get there. */
+    int      status = 0, sent = 0;
+    uint64_t asked = 0;
+    for (;;) {
+        pid_t got = waitpid(pid, &status, WNOHANG);
+        if (got == pid || (got < 0 && errno != EINTR))
+            break;
+        if (forwarded && !sent) {
+            asked = asked ? asked : clock_ns();
+            if (access(ready, F_OK) == 0) {
+                kill(pid, forwarded == SIGINT ? SIGUSR1 : SIGUSR2);
+                sent = 1;
+            } else if (clock_ns() - asked > 5000000000u) {
+                kill(pid, SIGTERM);
+                sent = 1;
+            }
+        }
+        struct timespec ts = {0, 5000000}; /* 5 ms */
+        nanosleep(&ts, NULL);
+    }
+    unlink(ready);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (forwarded)
+        return 128 + forwarded;
+    if (WIFSIGNALED(status))
+        return 128 + WTERMSIG(status);
+    return WEXITSTATUS(status) == 127 ? 2 : WEXITSTATUS(status);
+}
+
+/* --- the ranks ---------------------------------------------------------------- */
+
+static int worker_rank(const struct strategy_run *r, int rank)
+{
+    const struct tasks *t = r->tasks;
+    void               *w;
+    struct done_msg     done = {0};
+    int                 len  = 0;
+    char                host[MPI_MAX_PROCESSOR_NAME];
+    MPI_Get_processor_name(host, &len);
+    snprintf(done.host, sizeof(done.host), "%.*s", HOST_MAX - 1, host);
+    int rc = tasks_worker_init(t, &w);
+    for (;;) {
+        uint64_t i, m0 = clock_ns();
+        MPI_Recv(&i, 1, MPI_UINT64_T, 0, TAG_TASK, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (i == STOP_INDEX) /* waiting for the others to finish is not messaging */
+            break;
+        done.message_s += seconds_since(m0);
+        struct result_msg msg = {.task = i};
+        uint64_t          t0  = clock_ns();
+        if (rc != 0 || i >= t->n)
+            msg.r = (struct task_result){.done = 1, .err = TASK_LOST};
+        else if (exec_stopping())
+            msg.r = (struct task_result){.done = 1, .err = TASK_INTERRUPTED};
+        else
+            t->ops->run(t->ctx, w, i, &msg.r);
+        msg.r.worker = (uint32_t)rank;
+        done.task_s += seconds_since(t0);
+        done.tasks++;
+        m0 = clock_ns();
+        MPI_Send(&msg, sizeof(msg), MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
+        done.message_s += seconds_since(m0);
+    }
+    if (rc == 0)
+        tasks_worker_fini(t, w);
+    MPI_Send(&done, sizeof(done), MPI_BYTE, 0, TAG_DONE, MPI_COMM_WORLD);
+    return STRATEGY_HELPER;
+}
+
+/* Nothing came: spin a little (a result is often close), then sleep a
+ * little longer each time, up to 500 us, so the coordinator leaves the
+ * cores to the workers. With WINDOW tasks queued at each worker, a late
+ * reply costs them nothing unless tasks are shorter than the sleep. */
+#define SPIN 100
+static void backoff(unsigned *idle)
+{
+    if (++*idle < SPIN)
+        return;
+    unsigned        us = *idle - SPIN < 500 ? *idle - SPIN + 1 : 500;
+    struct timespec ts = {0, (long)us * 1000};
+    nanosleep(&ts, NULL);
+}
+
+static char hosts_text[4096];
+static char library_text[128];
+
+/* Send rank rk its next task. */
+static void hand_out(size_t *next, size_t *handed, unsigned *inflight, int rk)
+{
+    MPI_Send(next, 1, MPI_UINT64_T, rk, TAG_TASK, MPI_COMM_WORLD);
+    (*next)++, (*handed)++, inflight[rk]++;
+}
+
+static int coordinator(const struct strategy_run *r, int size, double init_s)
+{
+    const struct tasks *t       = r->tasks;
+    unsigned            workers = (unsigned)size - 1;
+    size_t              next = 0, got = 0, handed = 0, local = 0;
+    uint64_t            stop = STOP_INDEX;
+    void               *w;
+    int                 wrc      = tasks_worker_init(t, &w);
+    double              local_s  = 0;
+    unsigned           *inflight = calloc((size_t)size, sizeof(*inflight));
+    if (inflight == NULL)
+        return errc(-ENOMEM, r->err, r->errsz, "out of memory");
+    /* One task each first, so that with as many tasks as ranks all run at
+     * once; a window of WINDOW only while there is plenty left. */
+    for (int rk = 1; rk <= (int)workers && next < t->n; rk++)
+        hand_out(&next, &handed, inflight, rk);
+    unsigned idle = 0;
+    while (got < handed || (next < t->n && !exec_stopping())) {
+        int        ready = 0;
+        MPI_Status st;
+        MPI_Iprobe(MPI_ANY_SOURCE, TAG_RESULT, MPI_COMM_WORLD, &ready, &st);
+        if (ready) {
+            idle = 0;
+            struct result_msg msg;
+            MPI_Recv(&msg, sizeof(msg), MPI_BYTE, st.MPI_SOURCE, TAG_RESULT, MPI_COMM_WORLD,
+                     MPI_STATUS_IGNORE);
+            if (msg.task < t->n)
+                r->results[msg.task] = msg.r;
+            got++;
+            inflight[st.MPI_SOURCE]--;
+            if (next < t->n && !exec_stopping())
+                hand_out(&next, &handed, inflight, st.MPI_SOURCE);
+        } else if (next < t->n && !exec_stopping()) {
+            /* Plenty left: top every worker up to WINDOW before working. */
+            for (int rk = 1; rk <= (int)workers; rk++)
+                while (inflight[rk] < WINDOW && t->n - next > (size_t)size * WINDOW)
+                    hand_out(&next, &handed, inflight, rk);
+            /* Nothing to answer: rank 0 works too, one task at a time, so
+             * it looks at the mail between tasks (each worker has WINDOW
+             * queued meanwhile). */
+            uint64_t t0 = clock_ns();
+            if (wrc != 0)
+                r->results[next] = (struct task_result){.done = 1, .err = TASK_LOST};
+            else
+                t->ops->run(t->ctx, w, next, &r->results[next]);
+            r->results[next].worker = 0;
+            local_s += seconds_since(t0);
+            next++, local++;
+        } else {
+            backoff(&idle);
+        }
+    }
+    if (wrc == 0)
+        tasks_worker_fini(t, w);
+    free(inflight);
+    /* Every worker: stop, then what it measured. */
+    double task_s = local_s, message_s = 0;
+    size_t used = (size_t)snprintf(hosts_text, sizeof(hosts_text), "0:");
+    int    len  = 0;
+    char   host[MPI_MAX_PROCESSOR_NAME];
+    MPI_Get_processor_name(host, &len);
+    used += (size_t)snprintf(hosts_text + used, sizeof(hosts_text) - used, "%s", host);
+    for (unsigned rk = 1; rk <= workers; rk++) {
+        struct done_msg d;
+        MPI_Send(&stop, 1, MPI_UINT64_T, (int)rk, TAG_TASK, MPI_COMM_WORLD);
+        MPI_Recv(&d, sizeof(d), MPI_BYTE, (int)rk, TAG_DONE, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        d.host[HOST_MAX - 1] = '\0';
+        task_s += d.task_s;
+        message_s += d.message_s;
+        if (used < sizeof(hosts_text))
+            used += (size_t)snprintf(hosts_text + used, sizeof(hosts_text) - used, " %u:%s", rk,
+                                     d.host);
+    }
+    stats_set(r->stats, "ranks", size, NULL);
+    stats_set(r->stats, "mpi_init_s", init_s, NULL);
+    stats_set(r->stats, "task_s", task_s, NULL);
+    stats_set(r->stats, "message_s", message_s, NULL);
+    stats_set(r->stats, "tasks_on_rank_0", (double)local, NULL);
+    stats_set(r->stats, "message_us_per_task", got ? message_s / (double)got * 1e6 : 0, NULL);
+    stats_set_text(r->stats, "hosts", hosts_text);
+    stats_set_text(r->stats, "mpi_library", library_text);
+    return 0;
+}
+
+static int mpi_run(const struct strategy_run *r)
+{
+    int      initialized = 0, rank = 0, size = 0;
+    uint64_t t0 = clock_ns();
+    MPI_Initialized(&initialized);
+    if (!initialized && MPI_Init(NULL, NULL) != MPI_SUCCESS)
+        return errc(-EIO, r->err, r->errsz, "MPI_Init failed");
+    double init_s = initialized ? init_seconds : seconds_since(t0);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    char lib[MPI_MAX_LIBRARY_VERSION_STRING];
+    int  len = 0;
+    MPI_Get_library_version(lib, &len);
+    snprintf(library_text, sizeof(library_text), "%.*s", (int)strcspn(lib, ",\n"), lib);
+    int rc = rank == 0 ? coordinator(r, size, init_s) : worker_rank(r, rank);
+    MPI_Finalize();
+    return rc;
+}
+
+STRATEGY(mpi) = {
+    .name    = "mpi",
+    .summary = "MPI ranks (Open MPI), fed task indices by message from rank 0, on one host or many",
+    .limits  = "--workers ranks (under mpirun: its -n), rank 0 handing out the tasks between "
+               "its own; "
+               "each rank has its own worker state and saves into --out on its own host; "
+               "no shared memory, so no shared --sync mode",
+    .caps    = CAP_PARALLEL | CAP_PROCESSES | CAP_DISTRIBUTED,
+    .order   = 25,
+    .max_workers = 16, /* ranks are whole processes: 17 on a few cores is plenty */
+    .color       = "#44aa99",
+    .run         = mpi_run,
+    .launch      = mpi_launch,
+};
