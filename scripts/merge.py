@@ -185,8 +185,10 @@ def point(row, hf, samples, runs):
         "limits": last.get("limits"), "params": last.get("params"),
         "errors": {k: sum(s.get("errors", {}).get(k, 0) for s in samples)
                    for k in last.get("errors", {})},
+        # Numbers: the median over the runs; a text figure (mpi's hosts, its
+        # library): the last run's.
         "stats": {k: med([s.get("stats", {}).get(k) for s in samples])
-                  for k in last.get("stats", {})},
+                  if not isinstance(v, str) else v for k, v in last.get("stats", {}).items()},
     })
     if "bound_s" in last:
         p["bound_s"] = last["bound_s"]

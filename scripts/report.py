@@ -380,6 +380,63 @@ def lesson_overheads(run):
     return out
 
 
+def lesson_messages(run):
+    """Message passing against shared memory and pipes: the strategies
+    with the distributed capability beside the processes that share a
+    host."""
+    dist = [st for st in run.caps if "distributed" in run.caps[st]]
+    if not dist:
+        return []
+    out = []
+    heavy = [f for f in run.series("speedup", ["cpu"]) if f[1]["id"] == "heavy"]
+    disp = run.series("sweep", ["cpu"])
+    for d in dist:
+        peers = [st for st in run.caps if "processes" in run.caps[st] and st not in dist]
+        lines = []
+        if heavy:
+            wl, se, pts = heavy[0]
+            p = run.at(pts, d, run.cores)
+            if p and "speedup" in p:
+                st = p.get("stats") or {}
+                lines.append(f"On the heavy kernel {d} ran {x(p['speedup'])} the baseline's speed "
+                             f"with {run.cores} ranks" +
+                             "".join(f" ({q} {x(run.at(pts, q, run.cores)['speedup'])})" for q in peers
+                                     if run.at(pts, q, run.cores) and "speedup" in run.at(pts, q, run.cores)) +
+                             (f"; its ranks spent {st['message_s']:.4f} s in messages against "
+                              f"{st['task_s']:.3f} s in tasks" if st.get("task_s") else "") + ".")
+                if p["speedup"] < 0.7 * run.cores:
+                    lines.append(f"**The data disagrees:** {d} reached only {x(p['speedup'])} at "
+                                 f"{run.cores} ranks.")
+        if disp:
+            wl, se, pts = disp[0]
+            small = min((p["value"] for p in pts), key=lambda v: float(v))
+            large = max((p["value"] for p in pts), key=lambda v: float(v))
+            costs = {}
+            for q in [d] + peers:
+                a, b = run.at(pts, q, value=small), run.at(pts, q, value=large)
+                if a and b and a.get("tasks") and b.get("tasks") and a["tasks"] > b["tasks"]:
+                    costs[q] = (med(a) - med(b)) / (a["tasks"] - b["tasks"]) * 1e6
+            if d in costs:
+                a = run.at(pts, d, value=small)
+                st = a.get("stats") or {}
+                lines.append(f"What a task costs to hand out, from the dispatch series (the time "
+                             f"at chunks of {small} less the time at {large}, over the extra "
+                             f"tasks): {d} {costs[d]:.2f} us a task" +
+                             "".join(f", {q} {c:.2f} us (a pipe message each)" for q, c in costs.items()
+                                     if q != d) +
+                             f". Rank 0 ran {st.get('tasks_on_rank_0', 0):.0f} of the {a['tasks']} "
+                             f"tasks itself, between messages; each of the others crossed two "
+                             f"messages (the index out, the result back), "
+                             f"{st.get('message_us_per_task', 0):.2f} us a task inside MPI_Send "
+                             f"and MPI_Recv, through shared memory on one host (Open MPI's vader) "
+                             f"and TCP between hosts. Threads share the data and pay only for "
+                             f"the queue; message passing pays per message, but needs nothing "
+                             f"shared, so its workers can be on other machines.")
+        if lines:
+            out += [f"## 8. Message passing: {d} against shared memory and pipes", ""] + lines + [""]
+    return out
+
+
 def timeline(run):
     """The traced run of uneven files (bench.sh): who finished when."""
     if "timeline" not in run.charts:
@@ -597,7 +654,7 @@ def main():
                   f"and its index say, and no timeline was drawn.", ""]
     lines += busy(run)
     for lesson in (lesson_io, lesson_cpu, lesson_gil, lesson_sync, lesson_overheads, timeline,
-                   lesson_cpython, noise):
+                   lesson_cpython, lesson_messages, noise):
         lines += lesson(run)
     path = os.path.join(sys.argv[1], "REPORT.md")
     with open(path + ".tmp", "w") as f:
