@@ -196,7 +196,10 @@ def point(row, hf, samples, runs):
     # (/proc/loadavg): another program computing shows here.
     others = [((s.get("system") or {}).get("load") or {}).get("before", {}).get("runnable")
               for s in samples]
-    others = [r - 1 for r in others if isinstance(r, (int, float))]
+    # A distributed strategy's other ranks are started before its timed
+    # run and are runnable at its start: they are the run, not others.
+    own = row["workers"] if row.get("distributed") else 1
+    others = [max(0, r - own) for r in others if isinstance(r, (int, float))]
     if others:
         p["others_runnable"] = med(others)
     if isinstance(last.get("latency_ms"), dict):
@@ -432,6 +435,9 @@ def main():
     contenders = (load_json(os.path.join(run, "contenders.json")) or {}).get("contenders", [])
     runs = machine["parameters"]["runs"]
     rows = read_plan(run)
+    distributed = {st["name"] for st in plugins["strategies"] if "distributed" in st["caps"]}
+    for r in rows:
+        r["distributed"] = r["strategy"] in distributed
     hf = hyperfine_samples(run, rows, runs)
     results = [point(r, hf, inproc_samples(run, r["key"], runs), runs) for r in rows]
     add_ratios(results, plugins, contenders)

@@ -627,7 +627,9 @@ def busy(run):
     crowded = [p for p in pts if (p.get("others_runnable") or 0) >= 1]
     if crowded:
         out.append(f"**{len(crowded)} of {len(pts)} points started their runs with other threads "
-                   f"runnable** (median over their rounds; another program computing): " +
+                   f"runnable** (the median over their rounds: another program computing, the "
+                   f"fixture server still answering, or a distributed run's own ranks still "
+                   f"setting up): " +
                    ", ".join(f"{p['name']} ({p['others_runnable']:g})" for p in crowded[:12]) +
                    (" …" if len(crowded) > 12 else "") + ". Their times may carry that load.")
     return out + [""] if out else []
