@@ -33,7 +33,7 @@ from merge import NOISY_CV, gbps, is_noisy, strategies
 SPARE_COLORS = ["#56b4e9", "#f0e442", "#000000", "#882255", "#44aa99", "#999933", "#aa4499",
                 "#332288", "#117733", "#661100"]
 POINT_TYPES = [7, 5, 9, 11, 13, 15, 4, 6, 8, 10, 12, 14]
-DASH_TYPES = [1, 2, 4, 5, 3]
+DASH_TYPES = [1, 2, 4, 5]  # 3 (dotted) is the CPython programs' own
 # The programs beside concbench, in a style of their own: CPython's dotted
 # with open markers, curl solid with stars.
 FAMILY_STYLE = {"cpython": ([6, 4, 8, 10, 12, 14], 3), "curl": ([3], 1)}
@@ -255,7 +255,7 @@ class Plotter:
         ceiling = self.bandwidth_file(chart, pts) if se.get("ceiling") == "bandwidth" else ""
         ylabel = "speedup over the baseline (bars: min-max)"
         if any(self.family.get(p["strategy"]) == "cpython" for p in shown):
-            ylabel = "speedup over the family's baseline (py-*: over py-sequential)"
+            ylabel = "speedup (py-*: over py-sequential; bars: min-max)"
         chart.panel("speedup", f"{wl['name']}: {se['title']}", "workers", ylabel, ceiling, None,
                     "", noisy)
         for s, v, rows in self.by_strategy(pts):

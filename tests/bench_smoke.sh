@@ -98,6 +98,19 @@ for s in $(jq -r '.strategies[].name' "$LIST_JSON"); do
     expect "$s has a timeline panel" grep -q "\"$s\"" "$run/plot/timeline.inc"
 done
 expect "REPORT.md explains the timeline" grep -q '^## 6\. Over time' "$run/REPORT.md"
+# hyperfine's shape, for hyperfine's own scripts: readable names, the
+# in-process clock, one file per series and per strategy over workers.
+expect "hyperfine/io-io.json: every io point" \
+    test "$(jq '.results | length' "$run/hyperfine/io-io.json")" -eq "$(awk -F'\t' '$3 == "io"' "$run/raw/plan.tsv" | wc -l)"
+expect "hyperfine exports: readable names, $runs in-process times, workers as a parameter" \
+    test "$(jq --argjson r "$runs" '[.results[] | select((.command | test("^io [a-z-]+ w=[0-9]+$") | not)
+              or (.times | length) != $r or .parameters.workers == null)] | length' "$run/hyperfine/io-io.json")" -eq 0
+expect "hyperfine exports: the in-process clock (threads at 4: the same median as results.json's inproc)" \
+    test "$(jq -r '.results[] | select(.command == "io threads w=4") | .median' "$run/hyperfine/io-io.json")" = \
+         "$(jq -r '.results[] | select(.name == "io-io-threads-w4") | .inproc.median' "$run/results.json")"
+expect "hyperfine exports: one strategy over workers" \
+    test "$(jq '.results | length' "$run/hyperfine/io-io-threads.json")" -ge 2
+expect "index.html written" grep -q '<img src="io.png"' "$run/index.html"
 server=$(awk '$1 == "server" { print $2 }' "$run/raw/pids")
 expect "the fixture servers it started are gone" none_alive $server
 finish

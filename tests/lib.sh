@@ -6,6 +6,9 @@
 
 set -u
 : "${CONCBENCH:?set CONCBENCH to the concbench binary}"
+# Open MPI's documented switches for running as root, for the tests' own mpi
+# runs (concbench never sets them itself; tests/mpi.sh checks it says so).
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/concbench-test.XXXXXX")
 SERVER_PID=""

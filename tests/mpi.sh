@@ -7,10 +7,10 @@
 #  - Self-launched (--workers 3): mpirun started for it, 3 ranks.
 #  - As root without Open MPI's two switches: exit 2 naming both.
 #  - SIGINT to a self-launched run: exit 130 within 3 s, every rank gone,
-#    no temporary file in --out.
+#    no temporary file in --out. SIGINT to mpirun itself: the same stop, with
+#    mpirun's own exit status; SIGUSR1 to mpirun: exit 130.
 #  - A rank killed mid-run: the run fails, the message names it, no hang.
 . "$(dirname "$0")/lib.sh"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 # this test's own mpi runs
 if ! "$CONCBENCH" list --names strategies | grep -qx mpi; then
     echo "mpi: not in this build (the sanitizer builds leave it out)"
     expect "this build says why mpi is missing" "$CONCBENCH" info
@@ -86,6 +86,38 @@ sleep 0.5
 # shellcheck disable=SC2086
 expect "SIGINT: mpirun and every rank gone" none_running $ranks
 expect "SIGINT: no temporary file left" test -z "$(find "$SCRATCH/dl-int" -name '.*' -type f 2>/dev/null)"
+
+# --- SIGINT and SIGUSR1 to mpirun itself ---------------------------------------------------
+# mpirun answers SIGINT by stopping the job: the ranks get SIGTERM and stop
+# as a run does (rank 0 reports, no temporary file), and mpirun exits with
+# its own status. SIGUSR1 it passes on, and concbench's ranks take it as
+# SIGINT: exit 130.
+for sig in INT USR1; do
+    "${MPIRUN[@]}" -n 3 "$CONCBENCH" run --workload io --strategy mpi --url "$URL/index.json" \
+        --out "$SCRATCH/dl-mp-$sig" --json >"$SCRATCH/mp-$sig.out" 2>"$SCRATCH/mp-$sig.err" &
+    mp=$!
+    sleep 4.5 # the index's 3 s wait: the ranks are in their transfers
+    ranks=$(pgrep -P $mp)
+    start=$(date +%s%N)
+    kill -$sig $mp
+    wait $mp
+    rc=$?
+    ms=$((($(date +%s%N) - start) / 1000000))
+    echo "  SIG$sig to mpirun: exit $rc after $ms ms"
+    sleep 0.3
+    # shellcheck disable=SC2086
+    expect "SIG$sig to mpirun: every rank gone" none_running $ranks
+    expect "SIG$sig to mpirun: over within 5 s ($ms ms)" test $ms -lt 5000
+    expect "SIG$sig to mpirun: rank 0 reported the run as interrupted" \
+        jq_true '.interrupted != "" and .ok + .failed == 40' "$SCRATCH/mp-$sig.out"
+    expect "SIG$sig to mpirun: no temporary file left" \
+        test -z "$(find "$SCRATCH/dl-mp-$sig" -name '.*' -type f 2>/dev/null)"
+    if [ $sig = USR1 ]; then
+        expect "SIGUSR1 to mpirun: exit 130 (got $rc)" test $rc -eq 130
+    else
+        expect "SIGINT to mpirun: a failing exit (got $rc)" test $rc -ne 0
+    fi
+done
 
 # --- a rank killed --------------------------------------------------------------------------
 start_server --files 40 --delay-ms 500

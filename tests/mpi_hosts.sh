@@ -9,7 +9,6 @@
 # line saying why, where namespaces cannot be made (not root, no
 # CAP_NET_ADMIN, no ip).
 . "$(dirname "$0")/lib.sh"
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 # this test's own mpi runs
 if ! "$CONCBENCH" list --names strategies | grep -qx mpi; then
     echo "SKIP: mpi is not in this build (the sanitizer builds leave it out)"
     expect "skipped for a stated reason" true
