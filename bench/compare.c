@@ -102,13 +102,9 @@ static double median(double *v, size_t n)
 static double mann_whitney_p(const double *a, size_t n1, const double *b, size_t n2)
 {
     size_t n = n1 + n2;
-    double pool[2 * SAMPLES_MAX];
-    for (size_t i = 0; i < n1; i++)
-        pool[i] = a[i];
-    for (size_t i = 0; i < n2; i++)
-        pool[n1 + i] = b[i];
-    double sorted[2 * SAMPLES_MAX];
-    memcpy(sorted, pool, n * sizeof(*pool));
+    double sorted[2 * SAMPLES_MAX]; /* both samples pooled, in order */
+    memcpy(sorted, a, n1 * sizeof(*a));
+    memcpy(sorted + n1, b, n2 * sizeof(*b));
     qsort(sorted, n, sizeof(*sorted), by_value);
     /* Doubled mid-ranks of the sorted values (whole numbers). */
     long r2[2 * SAMPLES_MAX];

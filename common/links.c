@@ -234,7 +234,7 @@ int links_parse_json_shaped(const char *text, size_t len, const char *base,
     }
     size_t count = (size_t)cJSON_GetArraySize(data);
     if (count == 0) {
-        errf(err, errsz, "index \"%.*s\" array is empty", (int)(array_len ? array_len : 0), path);
+        errf(err, errsz, "index \"%.*s\" array is empty", (int)array_len, path);
         goto fail;
     }
     if (count > LINKS_MAX_ENTRIES) {

@@ -71,10 +71,9 @@ struct result_msg {
 
 /* What a worker rank measured, sent once at the end. */
 struct done_msg {
-    double   task_s;    /* in the workload's hooks */
-    double   message_s; /* in MPI_Send and MPI_Recv */
-    uint64_t tasks;
-    char     host[HOST_MAX];
+    double task_s;    /* in the workload's hooks */
+    double message_s; /* in MPI_Send and MPI_Recv */
+    char   host[HOST_MAX];
 };
 
 static int in_mpirun(void)
@@ -329,7 +328,6 @@ static int worker_rank(const struct strategy_run *r, int rank)
             t->ops->run(t->ctx, w, i, &msg.r);
         msg.r.worker = (uint32_t)rank;
         done.task_s += seconds_since(t0);
-        done.tasks++;
         m0 = clock_ns();
         MPI_Send(&msg, sizeof(msg), MPI_BYTE, 0, TAG_RESULT, MPI_COMM_WORLD);
         done.message_s += seconds_since(m0);
@@ -448,24 +446,21 @@ static int coordinator(const struct strategy_run *r, int size, double init_s)
     return 0;
 }
 
+/* Only ever reached in a rank: mpi_launch started MPI there (and
+ * finalizes it at exit), or ran mpirun instead of coming here. */
 static int mpi_run(const struct strategy_run *r)
 {
-    int      initialized = 0, rank = 0, size = 0;
-    uint64_t t0 = clock_ns();
+    int initialized = 0, rank = 0, size = 0;
     MPI_Initialized(&initialized);
-    if (!initialized && MPI_Init(NULL, NULL) != MPI_SUCCESS)
-        return errc(-EIO, r->err, r->errsz, "MPI_Init failed");
-    double init_s = initialized ? init_seconds : seconds_since(t0);
+    if (!initialized)
+        return errc(-EINVAL, r->err, r->errsz, "MPI is not started (mpi runs through its launch)");
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     char lib[MPI_MAX_LIBRARY_VERSION_STRING];
     int  len = 0;
     MPI_Get_library_version(lib, &len);
     snprintf(library_text, sizeof(library_text), "%.*s", (int)strcspn(lib, ",\n"), lib);
-    int rc = rank == 0 ? coordinator(r, size, init_s) : worker_rank(r, rank);
-    if (!initialized)
-        MPI_Finalize(); /* initialised here, not by launch: nothing will at exit */
-    return rc;
+    return rank == 0 ? coordinator(r, size, init_seconds) : worker_rank(r, rank);
 }
 
 STRATEGY(mpi) = {
@@ -477,7 +472,7 @@ STRATEGY(mpi) = {
                "no shared memory, so no shared --sync mode",
     .caps    = CAP_PARALLEL | CAP_PROCESSES | CAP_DISTRIBUTED,
     .order   = 25,
-    .max_workers = 16, /* ranks are whole processes: 17 on a few cores is plenty */
+    .max_workers = 16, /* ranks are whole processes: 16 on a few cores is plenty */
     .color       = "#44aa99",
     .run         = mpi_run,
     .launch      = mpi_launch,
