@@ -469,12 +469,6 @@ def timeline(run):
     return out + [""] + run.chart("timeline", "Timeline of one run per strategy")
 
 
-def first(pts, strategy, workers=None, **where):
-    return next((p for p in pts if p["strategy"] == strategy and
-                 (workers is None or p["workers"] == workers) and
-                 all(p.get(k) == v for k, v in where.items())), None)
-
-
 def lesson_cpython(run):
     """The course's CPython programs and curl, beside the C strategies."""
     if not run.others:
@@ -487,7 +481,7 @@ def lesson_cpython(run):
     c_io = [p for p in run.points if p["workload"] == "io"]
     problems = []
     if mine and c_io:
-        pseq, cseq = first(mine, "py-sequential"), run.base(c_io)
+        pseq, cseq = run.at(mine, "py-sequential"), run.base(c_io)
         if pseq and cseq:
             out.append(f"Downloading {pseq['tasks']} files one after the other took "
                        f"{s(med(pseq))} in CPython against {s(med(cseq))} for concbench's "
@@ -495,14 +489,14 @@ def lesson_cpython(run):
         w = run.prm["bar_workers"]
         pairs = [(py, c) for py, c in (("py-threads", "threads"), ("py-asyncio", "eventloop"),
                                        ("py-procs", "procs"))
-                 if first(mine, py, w) and first(c_io, c, w)]
+                 if run.at(mine, py, w) and run.at(c_io, c, w)]
         if pairs:
             out.append(f"At {w} workers: " + ", ".join(
-                f"{py} {s(med(first(mine, py, w)))} (C {c} {s(med(first(c_io, c, w)))})"
+                f"{py} {s(med(run.at(mine, py, w)))} (C {c} {s(med(run.at(c_io, c, w)))})"
                 for py, c in pairs) + ". Threads help CPython's downloads as they help C's: a "
                 "thread blocked on a socket has let go of the GIL.")
             for py, c in pairs:
-                if py == "py-threads" and pseq and med(first(mine, py, w)) > med(pseq) / 1.5:
+                if py == "py-threads" and pseq and med(run.at(mine, py, w)) > med(pseq) / 1.5:
                     problems.append(f"py-threads at {w} workers was not clearly faster than "
                                     f"py-sequential on downloads")
         pt = sorted((p for p in mine if p["strategy"] == "py-threads"), key=lambda p: p["workers"])
@@ -520,17 +514,17 @@ def lesson_cpython(run):
                             f"{s(min(med(p) for p in mine if p['strategy'] == 'py-asyncio'))}"
                             if any(p["strategy"] == "py-asyncio" for p in mine) else "") + ".")
         top = max(p["workers"] for p in mine)
-        cu, ev = first(mine, "curl-parallel", top), first(c_io, "eventloop", top)
+        cu, ev = run.at(mine, "curl-parallel", top), run.at(c_io, "eventloop", top)
         if cu and ev:
             out.append(f"The reference client, curl --parallel at {top} in flight, took "
                        f"{s(med(cu))} (its whole process, start-up included); concbench's "
                        f"eventloop {s(med(ev))}.")
     heavy = [p for p in run.others if p["series"] == "heavy"]
     if heavy:
-        b = first(heavy, "py-sequential")
+        b = run.at(heavy, "py-sequential")
         c_heavy = [p for p in run.points if p["series"] == "heavy"]
-        th, pr = first(heavy, "py-threads", run.cores), first(heavy, "py-procs", run.cores)
-        cth, cg = first(c_heavy, "threads", run.cores), first(c_heavy, "gil", run.cores)
+        th, pr = run.at(heavy, "py-threads", run.cores), run.at(heavy, "py-procs", run.cores)
+        cth, cg = run.at(c_heavy, "threads", run.cores), run.at(c_heavy, "gil", run.cores)
         if b and th and pr and "speedup" in th and "speedup" in pr:
             n = (b.get("params") or {}).get("n")
             out.append(f"On the heavy kernel (CPython at n = {n}, its own size: the same loop in "
@@ -549,7 +543,7 @@ def lesson_cpython(run):
     disp = [p for p in run.others if p["series"] == "dispatch"]
     if disp:
         c_disp = [p for p in run.points if p["series"] == "dispatch"]
-        rows = [(st, first(disp, st, value="100")) for st in ("py-sequential", "py-threads",
+        rows = [(st, run.at(disp, st, value="100")) for st in ("py-sequential", "py-threads",
                                                                "py-procs")]
         rows = [(st, p) for st, p in rows if p]
         cbest = min((p for p in c_disp if p["value"] == "100"), key=med, default=None)

@@ -28,13 +28,7 @@ def init_worker():
 @harness.timed
 def download_link(directory, timeout_s, link):
     """Fetch one link and save it as basename(link); (error kind, bytes)."""
-    try:
-        r = session.get(link, timeout=timeout_s)
-        r.raise_for_status()
-        harness.save(directory, link, r.content)
-        return None, len(r.content)
-    except (requests.RequestException, OSError, ValueError) as e:
-        return harness.error_kind(e), 0
+    return harness.fetch_save(session, directory, link, timeout_s)
 
 
 def run():

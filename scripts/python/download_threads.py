@@ -30,13 +30,7 @@ def get_session():
 @harness.timed
 def download_link(directory, link, timeout_s):
     """Fetch one link and save it as basename(link); (error kind, bytes)."""
-    try:
-        r = get_session().get(link, timeout=timeout_s)
-        r.raise_for_status()
-        harness.save(directory, link, r.content)
-        return None, len(r.content)
-    except (requests.RequestException, OSError, ValueError) as e:
-        return harness.error_kind(e), 0
+    return harness.fetch_save(get_session(), directory, link, timeout_s)
 
 
 def run():

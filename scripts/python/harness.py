@@ -120,6 +120,19 @@ def save(directory, link, body):
         raise
 
 
+def fetch_save(session, directory, link, timeout_s):
+    """The body of the course's download_link with requests: GET link on
+    session, save it as basename(link); (error kind or None, bytes)."""
+    import requests  # as in get_links: the sum programs need no requests
+    try:
+        r = session.get(link, timeout=timeout_s)
+        r.raise_for_status()
+        save(directory, link, r.content)
+        return None, len(r.content)
+    except (requests.RequestException, OSError, ValueError) as e:
+        return error_kind(e), 0
+
+
 def error_kind(e):
     """One of IO_ERRORS for an exception of requests, aiohttp or the OS."""
     name = type(e).__name__.lower()
@@ -209,9 +222,9 @@ def timed(download):
     seconds it took)."""
     @functools.wraps(download)  # keeps its name: a Pool pickles it by name
     def run(*a):
-        t0 = time.perf_counter()
+        t0 = clock()
         err, nbytes = download(*a)
-        return err, nbytes, time.perf_counter() - t0
+        return err, nbytes, clock() - t0
     return run
 
 
@@ -268,6 +281,14 @@ def lcg_rounds(x, k):
     for _ in range(k):
         x = (x * LCG_A + LCG_C) & MASK
     return x
+
+
+def chunk_sum(chunk, kernel, work):
+    """The course's sum_chunk: the sum of a chunk, each element first run
+    through --work LCG rounds with the heavy kernel."""
+    if kernel == "sum":
+        return sum(chunk)
+    return sum(lcg_rounds(x, work) for x in chunk)
 
 
 def chunks_of(args):

@@ -12,9 +12,7 @@ import harness
 
 
 def sum_chunk(chunk, kernel, work):
-    if kernel == "sum":
-        return sum(chunk)
-    return sum(harness.lcg_rounds(x, work) for x in chunk)
+    return harness.chunk_sum(chunk, kernel, work)
 
 
 def run():

@@ -40,7 +40,7 @@ def worker(q, kernel, work, sync):
             q.task_done()
             return
         if sync == "local":
-            s = sum(chunk) if kernel == "sum" else sum(value(i, kernel, work) for i in chunk)
+            s = harness.chunk_sum(chunk, kernel, work)
             with lock:
                 x = x + s
         elif sync == "mutex":
