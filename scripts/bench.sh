@@ -24,7 +24,9 @@
 #                  timeline run; FILES and DELAY_MS then mean nothing)
 #   FILES          files the server offers, all downloaded per run [194; QUICK 40]
 #   DELAY_MS       server delay per request [10; QUICK 5]
-#   RUNS, WARMUP   rounds (timed runs per point) and warm-up runs [5, 1; QUICK 2, 1]
+#   RUNS           rounds (timed runs per point) [5; QUICK 2]
+#   WARMUP         warm-up runs of each strategy's last point before a
+#                  series' first round [1; QUICK 0]
 #   BAR_WORKERS    worker count of the bar and cost charts [4]
 #   RESULTS_DIR    where run folders go [results/]
 #   DOWNLOAD_DIR   where downloads go [a fresh folder in /dev/shm, else TMPDIR]
@@ -41,8 +43,10 @@ if [ -z "${PYTHON:-}" ]; then
 fi
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/results}
 if [ "${QUICK:-0}" = 1 ]; then
-    : "${FILES:=40}" "${DELAY_MS:=5}" "${RUNS:=2}" "${WARMUP:=1}"
+    : "${FILES:=40}" "${DELAY_MS:=5}" "${RUNS:=2}" "${WARMUP:=0}"
+    TL_FILES=8 TL_DELAYS=10,20,40,80 RACE_RUNS=1
 fi
+: "${TL_FILES:=24}" "${TL_DELAYS:=20,40,80,160}" "${RACE_RUNS:=3}"
 : "${FILES:=194}" "${DELAY_MS:=10}" "${RUNS:=5}" "${WARMUP:=1}" "${BAR_WORKERS:=4}"
 
 die() { echo "bench: $*" >&2; exit 2; }
@@ -134,6 +138,19 @@ serve() {
     done
 }
 
+# hyperfine_bg ARGS...: hyperfine -N ARGS in a session of its own, in the
+# background, so that `wait` returns at once on SIGINT/SIGTERM and cleanup
+# can stop it and every run under it; returns hyperfine's status.
+hyperfine_bg() {
+    setsid hyperfine -N --style basic --ignore-failure "$@" >>"$RAW/hyperfine.log" 2>&1 &
+    HF_PID=$!
+    echo "hyperfine $HF_PID" >>"$RAW/pids"
+    wait "$HF_PID"
+    local rc=$?
+    HF_PID=""
+    return $rc
+}
+
 # --- the server -----------------------------------------------------------
 OUTSIDE_URL=${URL:-}
 INDEX_URL=""
@@ -159,10 +176,12 @@ say "measuring the memory read bandwidth (the sum kernel's ceiling)"
     --argjson files "$FILES" --argjson delay_ms "$DELAY_MS" --argjson runs "$RUNS" \
     --argjson warmup "$WARMUP" --argjson bar_workers "$BAR_WORKERS" --arg quick "${QUICK:-0}" \
     --arg url "$OUTSIDE_URL" --arg strategies "${STRATEGIES:-}" --arg workloads "${WORKLOADS:-}" \
+    --argjson tl_files "$TL_FILES" --arg tl_delays "$TL_DELAYS" \
     '. + {date: $date, hyperfine: $hyperfine, gnuplot: $gnuplot, out_filesystem: $out_fs,
           parameters: {files: (if $url == "" then $files else null end),
                        delay_ms: (if $url == "" then $delay_ms else null end), runs: $runs,
                        warmup: $warmup, bar_workers: $bar_workers, quick: ($quick == "1"),
+                       timeline: {files: $tl_files, delays_ms: ($tl_delays | split(",") | map(tonumber))},
                        outside_url: (if $url == "" then null else $url end),
                        strategies: (if $strategies == "" then null else ($strategies | split(" ")) end),
                        workloads: (if $workloads == "" then null else ($workloads | split(" ")) end)}}' \
@@ -177,6 +196,8 @@ for series in "${SERIES[@]}"; do
     IFS=$'\t' read -r wl se <<<"$series"
     npoints=0
     cmds=()
+    declare -A warm_of=() # a strategy's warm-up: its last point (the most workers, the last value)
+    warm_order=()
     while IFS=$'\t' read -r key w s st vary value workers args fetches program; do
         [ "$w" = "$wl" ] && [ "$s" = "$se" ] || continue
         [ "$args" = - ] && args=""
@@ -189,31 +210,37 @@ for series in "${SERIES[@]}"; do
         name="$w $s $st"
         [ "$vary" != - ] && name="$name $vary=$value"
         cmds+=(-n "$name w=$workers" "$cmd --output $RAW/samples/$key-r{round}.json")
+        [ -n "${warm_of[$st]:-}" ] || warm_order+=("$st")
+        warm_of[$st]="$cmd --output $RAW/samples/$key-r0.json"
         npoints=$((npoints + 1))
     done <"$RAW/plan.tsv"
+    # Warm-up: each strategy's last point, WARMUP times, before the first
+    # round (round 0: its outputs are kept, never merged). Every program,
+    # library and code path has run once; within the rounds every sample
+    # follows another strategy's anyway.
+    warm=()
+    for st in "${warm_order[@]}"; do
+        warm+=(-n "warm-up $wl $se $st" "${warm_of[$st]}")
+    done
+    unset warm_of
     for round in $(seq 1 "$RUNS"); do
         step=$((step + 1))
         elapsed=$(($(date +%s) - START))
         eta=""
         [ $step -gt 1 ] && eta=", about $((elapsed * (TOTAL_STEPS - step + 1) / (step - 1))) s left"
         say "step $step/$TOTAL_STEPS: $wl/$se round $round/$RUNS ($npoints points$eta)"
-        warm=0
-        [ "$round" = 1 ] && warm=$WARMUP
         # Each round starts at another point of the series (rotated by
         # round x points / rounds), so no strategy always runs first or
         # right after the same neighbour.
         shift_by=$(((round - 1) * npoints / RUNS * 3)) # 3 words a point: -n NAME CMD
         rotated=("${cmds[@]:shift_by}" "${cmds[@]:0:shift_by}")
-        hf=(hyperfine -N --style basic --runs 1 --warmup "$warm" --ignore-failure
-            --export-json "$RAW/$wl-$se-r$round.json" "${rotated[@]//\{round\}/$round}")
-        # hyperfine runs in a session of its own, in the background, so that
-        # `wait` returns at once on SIGINT/SIGTERM and cleanup can stop it.
-        setsid "${hf[@]}" >>"$RAW/hyperfine.log" 2>&1 &
-        HF_PID=$!
-        echo "hyperfine $HF_PID" >>"$RAW/pids"
-        wait "$HF_PID"
+        if [ "$round" = 1 ] && [ "$WARMUP" -gt 0 ]; then
+            hyperfine_bg --runs "$WARMUP" --export-json "$RAW/$wl-$se-r0.json" "${warm[@]}" ||
+                say "  a warm-up run failed (see raw/hyperfine.log)"
+        fi
+        hyperfine_bg --runs 1 --export-json "$RAW/$wl-$se-r$round.json" \
+            "${rotated[@]//\{round\}/$round}"
         rc=$?
-        HF_PID=""
         if [ $rc -ne 0 ]; then
             FAILED_STEPS=$((FAILED_STEPS + 1))
             say "  step failed: hyperfine exit $rc (see raw/hyperfine.log)"
@@ -222,11 +249,12 @@ for series in "${SERIES[@]}"; do
 done
 
 # --- the timeline: every strategy on the same small, uneven run ------------
-# 24 files of 40, 80, 160 and 320 ms at 4 workers, each run with --trace:
-# the timeline chart draws one Gantt panel per strategy from these.
+# 24 files of 20, 40, 80 and 160 ms (QUICK: 8 of 10 .. 80 ms) at 4 workers,
+# each run with --trace: the timeline chart draws one Gantt panel per
+# strategy from these.
 if [ -z "$OUTSIDE_URL" ] && grep -q $'^[^\t]*\tio\t' "$RAW/plan.tsv"; then
-    say "timeline: 24 uneven files at 4 workers, every strategy, traced"
-    serve tl-server --files 24 --delays 40,80,160,320
+    say "timeline: $TL_FILES uneven files at 4 workers, every strategy, traced"
+    serve tl-server --files "$TL_FILES" --delays "$TL_DELAYS"
     TL_PID=$SERVED_PID TL_URL=$SERVED_URL
     for st in $(awk -F'\t' '$10 == "-" && !seen[$4]++ {print $4}' "$RAW/plan.tsv"); do
         [ -n "$TL_URL" ] || break
@@ -256,11 +284,12 @@ fi
 # sum_threads.py with the lock commented out, as the course ran it: the sum
 # kernel (x = x + i) at the course's own n = 1e6, chunks of 100, 10 threads,
 # and the heavy one (x = x + lcg_rounds(i, work): a call between the read and
-# the write). Three runs each; REPORT says whether updates were lost.
+# the write). Three runs each (QUICK: one); REPORT says whether updates were
+# lost.
 if awk -F'\t' '$4 == "py-threads" && $2 == "cpu"' "$RAW/plan.tsv" | grep -q .; then
     say "the course's race in CPython: 10 threads adding with x = x + i, no lock"
     mkdir -p "$RAW/py-race"
-    for k in 1 2 3; do
+    for k in $(seq 1 "$RACE_RUNS"); do
         "$PYTHON" "$ROOT/scripts/python/sum_threads.py" --workers 10 --sync none --kernel sum \
             --n 1000000 --chunk 100 --output "$RAW/py-race/sum-r$k.json" >>"$RAW/hyperfine.log" 2>&1
         "$PYTHON" "$ROOT/scripts/python/sum_threads.py" --workers 10 --sync none --kernel heavy \
@@ -271,7 +300,7 @@ fi
 
 # --- what the machine was doing by the end ----------------------------------
 "$CONCBENCH" info | jq '.system' >"$RAW/system-end.json" &&
-    jq --slurpfile end "$RAW/system-end.json" '. + {system_end: $end[0]}' "$OUT/machine.json" \
+    jq --slurpfile sys "$RAW/system-end.json" '. + {system_end: $sys[0]}' "$OUT/machine.json" \
         >"$RAW/machine.tmp" && mv "$RAW/machine.tmp" "$OUT/machine.json"
 
 # --- merge, tables, charts ------------------------------------------------

@@ -25,6 +25,7 @@ do for [p = 1:npanels] {
     unset label
     set yrange [*:*]
     set autoscale fix
+    if (strlen(pxrange[p]) > 0) { eval 'set xrange '.pxrange[p] } else { set xrange [*:*] }
     set format y '%g'
     set xtics auto
     set ytics auto

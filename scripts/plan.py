@@ -26,7 +26,7 @@ values.
 Knobs: QUICK=1 (the series' quick options and worker counts), STRATEGIES
 (space-separated names to keep, contenders' names included) and WORKLOADS, WORKERS (worker counts for
 every series), <WORKLOAD>_WORKERS (for one workload, e.g. IO_WORKERS),
-CORES (for "cores" worker lists; default: the machine's).
+CORES (what `cores` and `2xcores` in a worker list mean; default: the machine's).
 
 Exit status 2 with a message when a knob names nothing that exists.
 Standard library only.
@@ -48,15 +48,22 @@ def words(name):
 
 
 def worker_counts(spec, cores):
-    if spec == "cores":
-        return list(range(1, 2 * cores + 1))
-    try:
-        counts = [int(w) for w in spec.split()]
-    except ValueError:
-        die(f"worker counts must be whole numbers, not '{spec}'")
-    if not counts or any(w < 1 for w in counts):
-        die(f"worker counts must be positive, not '{spec}'")
-    return counts
+    """The counts a spec names: whole numbers, `cores` (the machine's) and
+    `2xcores` (twice that: every worker has a rival for its core), sorted,
+    each once."""
+    counts = set()
+    for word in spec.split():
+        if word == "cores":
+            counts.add(cores)
+        elif word == "2xcores":
+            counts.add(2 * cores)
+        elif word.isdigit() and int(word) >= 1:
+            counts.add(int(word))
+        else:
+            die(f"worker counts are whole numbers, cores or 2xcores, not '{word}' in '{spec}'")
+    if not counts:
+        die(f"no worker count in '{spec}'")
+    return sorted(counts)
 
 
 def pick(kind, all_names, wanted):

@@ -109,6 +109,13 @@ class Chart:
                     f.write(" ".join(str(v) for v in row) + "\n")
             files.append(fname)
         last = [p2["first"] - 1 for p2 in self.panels[1:]] + [len(self.entries)]
+        # A panel whose points all sit at one x (a QUICK run's one worker
+        # count) gets a range around it: gnuplot cannot fit one to a point.
+        xranges = []
+        for p, end in zip(self.panels, last):
+            xs = {row[0] for e in self.entries[p["first"] - 1:end] for row in e["rows"]}
+            one = len(xs) == 1 and next(iter(xs)) > 0
+            xranges.append(f"[{next(iter(xs)) / 2:g}:{next(iter(xs)) * 2:g}]" if one else "")
         lines = [f"chart_title = {gp_str(self.title)}",
                  gp_array("efile", files), gp_array("ename", [e["name"] for e in self.entries]),
                  gp_array("ecolor", [e["style"][0] for e in self.entries]),
@@ -123,6 +130,7 @@ class Chart:
                                     for p in self.panels], False),
                  gp_array("pbasename", [p["base_name"] for p in self.panels]),
                  gp_array("pnoisy", [p["noisy"] for p in self.panels]),
+                 gp_array("pxrange", xranges),
                  gp_array("pfirst", [p["first"] for p in self.panels], False),
                  gp_array("plast", last, False)]
         lines += [f"{k} = {v}" for k, v in self.values.items()]
@@ -283,16 +291,20 @@ class Plotter:
                         [(p["workers"], med(p), p["inproc"]["min"], p["inproc"]["max"]) for p in rows])
 
     def sweep_panel(self, chart, wl, se, pts):
-        """Wall time against the swept option's value, a line per strategy."""
-        noisy = self.noisy_file(chart, [(float(p["value"]), med(p)) for p in pts if is_noisy(p)])
+        """Wall time per pass over the data against the swept option's
+        value, a line per strategy (a slow program may make fewer passes)."""
+        def per(p):
+            return (p.get("params") or {}).get("passes", 1)
+        noisy = self.noisy_file(chart, [(float(p["value"]), med(p) / per(p))
+                                        for p in pts if is_noisy(p)])
         w = max(p["workers"] for p in pts)
         chart.panel("sweep", f"{wl['name']}: {se['title']}", f"--{se['vary']} (log)",
-                    f"wall time, s (in-process median, log; {w} workers, the baseline 1)", "",
-                    None, "", noisy)
+                    f"wall time per pass, s (in-process median, log; {w} workers, the baseline 1)",
+                    "", None, "", noisy)
         for s, v, rows in self.by_strategy_sweep(pts):
             chart.entry(self.name_of(s), self.styles.of(s),
-                        [(float(p["value"]), med(p), p["inproc"]["min"], p["inproc"]["max"])
-                         for p in rows])
+                        [(float(p["value"]), med(p) / per(p), p["inproc"]["min"] / per(p),
+                          p["inproc"]["max"] / per(p)) for p in rows])
 
     def by_strategy_sweep(self, pts):
         names = []

@@ -453,7 +453,10 @@ def timeline(run):
         return []
     out = ["## 6. Over time: one small run of uneven tasks, every strategy", ""]
     bound = next((j.get("bound_s") for _, j in got if j.get("workers", 1) > 1 and j.get("bound_s")), None)
-    out.append("24 files that take 40, 80, 160 and 320 ms in turn, at 4 workers, each run traced "
+    tl = run.machine.get("parameters", {}).get("timeline") or {"files": 24, "delays_ms": [40, 80, 160, 320]}
+    delays = tl["delays_ms"]
+    out.append(f"{tl['files']} files that take {', '.join(map(str, delays[:-1]))} and {delays[-1]} ms "
+               "in turn, at 4 workers, each run traced "
                "(`--trace`): " + ", ".join(f"{n} {s(j['wall_s'])}" for n, j in got) +
                (f"; a pool that hands out the files in order can do no better than {s(bound)}"
                 if bound else "") + ".")
@@ -546,12 +549,14 @@ def lesson_cpython(run):
         rows = [(st, run.at(disp, st, value="100")) for st in ("py-sequential", "py-threads",
                                                                "py-procs")]
         rows = [(st, p) for st, p in rows if p]
-        cbest = min((p for p in c_disp if p["value"] == "100"), key=med, default=None)
+        def per_pass(p):
+            return med(p) / ((p.get("params") or {}).get("passes") or 1)
+        cbest = min((p for p in c_disp if p["value"] == "100"), key=per_pass, default=None)
         if rows:
-            out.append("The course's own case, the sum of n = 1e6 in chunks of 100 (x "
-                       f"{(rows[0][1].get('params') or {}).get('passes', 1)} passes, 10 workers): " +
-                       ", ".join(f"{st} {s(med(p))}" for st, p in rows) +
-                       (f"; the fastest C strategy, {cbest['strategy']}, {s(med(cbest))}"
+            out.append("The course's own case, the sum of n = 1e6 in chunks of 100 at "
+                       f"{max(p['workers'] for _, p in rows)} workers, the time of one pass over "
+                       "the array: " + ", ".join(f"{st} {s(per_pass(p))}" for st, p in rows) +
+                       (f"; the fastest C strategy, {cbest['strategy']}, {s(per_pass(cbest))}"
                         if cbest else "") +
                        ". With chunks that small every strategy pays more to hand out a chunk "
                        "than to add it up.")

@@ -8,7 +8,9 @@
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
-QUICK=1 RESULTS_DIR="$SCRATCH/results" CONCBENCH="$CONCBENCH" \
+# Two io worker counts (QUICK's own is one) for the exports over workers,
+# and the full run's warm-up (QUICK's own is none).
+QUICK=1 IO_WORKERS="4 8" WARMUP=1 RESULTS_DIR="$SCRATCH/results" CONCBENCH="$CONCBENCH" \
     "$ROOT/scripts/bench.sh" 2>"$SCRATCH/bench.err"
 rc=$?
 expect "bench exits 0 (stderr: $(tail -3 "$SCRATCH/bench.err"))" test $rc -eq 0
@@ -25,7 +27,11 @@ steps=$((series * runs))
 expect "one line per step when not a TTY ($steps)" \
     test "$(grep -c "step [0-9]*/$steps:" "$SCRATCH/bench.err")" -eq $steps
 expect "one hyperfine export per series and round" \
-    test "$(ls "$run"/raw/*-r[0-9]*.json | wc -l)" -eq $steps
+    test "$(ls "$run"/raw/*-r[1-9]*.json | wc -l)" -eq $steps
+expect "one warm-up per series ($series), each strategy's once, never merged" \
+    test "$(ls "$run"/raw/*-r0.json | wc -l)" -eq "$series" -a \
+         "$(jq -s '[.[].results | length] | add' "$run"/raw/*-r0.json)" -eq \
+         "$(cut -f2,3,4 "$run/raw/plan.tsv" | sort -u | wc -l)"
 expect "every strategy and every contender (CPython's programs, curl) planned" \
     test "$(cut -f4 "$run/raw/plan.tsv" | sort -u)" = \
          "$( (jq -r '.strategies[].name' "$LIST_JSON"; jq -r '.contenders[].name' "$run/contenders.json") | sort)"
@@ -35,8 +41,8 @@ expect "the CPython points name their interpreter, curl's its version" \
 expect "CPython's speedups are over py-sequential: py-sequential's own is 1" \
     jq_true '[.results[] | select(.strategy == "py-sequential" and .speedup != null) | .speedup]
              | length > 0 and all(. == 1)' "$run/results.json"
-expect "the course's race ran in CPython, 3 runs per kernel" \
-    test "$(ls "$run"/raw/py-race/sum-r*.json "$run"/raw/py-race/heavy-r*.json | wc -l)" -eq 6
+expect "the course's race ran in CPython, once per kernel (QUICK)" \
+    test "$(ls "$run"/raw/py-race/sum-r*.json "$run"/raw/py-race/heavy-r*.json | wc -l)" -eq 2
 expect "REPORT.md has the CPython section" grep -q "^## 7\. The course's own programs" "$run/REPORT.md"
 expect "every workload planned" \
     test "$(cut -f2 "$run/raw/plan.tsv" | sort -u)" = "$(jq -r '.workloads[].name' "$LIST_JSON" | sort)"
@@ -72,6 +78,8 @@ expect "in-process times kept ($runs runs each)" \
 expect "machine.json names the machine and the filesystem of the downloads" \
     test "$(jq -r '.cpu_model != null and .cores > 0 and .libcurl != null and .parameters.files == 40
                    and .out_filesystem != null' "$run/machine.json")" = true
+expect "machine.json has the system's state at the start and at the end" \
+    test "$(jq -r '.system.loadavg_1m != null and .system_end.loadavg_1m != null' "$run/machine.json")" = true
 expect "summary.md has one table per series ($series)" test "$(grep -c '^## ' "$run/summary.md")" -eq "$series"
 expect "REPORT.md has its lessons" test "$(grep -c '^## [1-5]\.' "$run/REPORT.md")" -ge 5
 expect "REPORT.md says it is QUICK" grep -q 'QUICK' "$run/REPORT.md"
@@ -105,9 +113,9 @@ expect "hyperfine/io-io.json: every io point" \
 expect "hyperfine exports: readable names, $runs in-process times, workers as a parameter" \
     test "$(jq --argjson r "$runs" '[.results[] | select((.command | test("^io [a-z-]+ w=[0-9]+$") | not)
               or (.times | length) != $r or .parameters.workers == null)] | length' "$run/hyperfine/io-io.json")" -eq 0
-expect "hyperfine exports: the in-process clock (threads at 4: the same median as results.json's inproc)" \
-    test "$(jq -r '.results[] | select(.command == "io threads w=4") | .median' "$run/hyperfine/io-io.json")" = \
-         "$(jq -r '.results[] | select(.name == "io-io-threads-w4") | .inproc.median' "$run/results.json")"
+t4=$(jq -r '.results[] | select(.name == "io-io-threads-w4") | .inproc.median' "$run/results.json")
+expect "hyperfine exports: the in-process clock (threads at 4: the same median, $t4 s, as results.json's inproc)" \
+    test -n "$t4" -a "$(jq -r '.results[] | select(.command == "io threads w=4") | .median' "$run/hyperfine/io-io.json")" = "$t4"
 expect "hyperfine exports: one strategy over workers" \
     test "$(jq '.results | length' "$run/hyperfine/io-io-threads.json")" -ge 2
 expect "index.html written" grep -q '<img src="io.png"' "$run/index.html"

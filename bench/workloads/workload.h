@@ -61,7 +61,7 @@ struct bench_series {
     const char *title;         /* for tables and charts */
     const char *args;          /* the workload's options for this series */
     const char *quick_args;    /* the same for QUICK=1; NULL: args */
-    const char *workers;       /* worker counts: "1 2 4 8", or "cores" for 1 .. 2 x cores */
+    const char *workers;       /* worker counts: "1 2 4 8"; "cores" and "2xcores" are the machine's */
     const char *quick_workers; /* the same for QUICK=1 */
     const char *chart;         /* latency, speedup, bars, modes or sweep */
     const char *vary;          /* an option whose every choice is a point (modes) */
