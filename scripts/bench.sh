@@ -25,8 +25,8 @@
 #   FILES          files the server offers, all downloaded per run [194; QUICK 40]
 #   DELAY_MS       server delay per request [10; QUICK 5]
 #   RUNS           rounds (timed runs per point) [5; QUICK 2]
-#   WARMUP         warm-up runs of each strategy's last point before a
-#                  series' first round [1; QUICK 0]
+#   WARMUP         warm-up runs of each strategy (and contender program) the
+#                  first time a series runs it, on its last point [1; QUICK 0]
 #   BAR_WORKERS    worker count of the bar and cost charts [4]
 #   RESULTS_DIR    where run folders go [results/]
 #   DOWNLOAD_DIR   where downloads go [a fresh folder in /dev/shm, else TMPDIR]
@@ -189,6 +189,7 @@ say "measuring the memory read bandwidth (the sum kernel's ceiling)"
 
 # --- the matrix, series by series, round by round -------------------------
 mapfile -t SERIES < <(cut -f2,3 "$RAW/plan.tsv" | awk '!seen[$0]++')
+declare -A WARMED=() # what has had its warm-up: a strategy, or a contender's program
 TOTAL_STEPS=$((${#SERIES[@]} * RUNS))
 FAILED_STEPS=0
 step=0
@@ -196,7 +197,7 @@ for series in "${SERIES[@]}"; do
     IFS=$'\t' read -r wl se <<<"$series"
     npoints=0
     cmds=()
-    declare -A warm_of=() # a strategy's warm-up: its last point (the most workers, the last value)
+    declare -A warm_of=() # a warm-up: the last point (most workers, last value) of each new program
     warm_order=()
     while IFS=$'\t' read -r key w s st vary value workers args fetches program; do
         [ "$w" = "$wl" ] && [ "$s" = "$se" ] || continue
@@ -210,17 +211,23 @@ for series in "${SERIES[@]}"; do
         name="$w $s $st"
         [ "$vary" != - ] && name="$name $vary=$value"
         cmds+=(-n "$name w=$workers" "$cmd --output $RAW/samples/$key-r{round}.json")
-        [ -n "${warm_of[$st]:-}" ] || warm_order+=("$st")
-        warm_of[$st]="$cmd --output $RAW/samples/$key-r0.json"
+        prog=$st
+        [ "$program" = - ] || prog=$program
+        if [ -z "${WARMED[$prog]:-}" ]; then
+            [ -n "${warm_of[$prog]:-}" ] || warm_order+=("$prog")
+            warm_of[$prog]="$cmd --output $RAW/samples/$key-r0.json"
+        fi
         npoints=$((npoints + 1))
     done <"$RAW/plan.tsv"
-    # Warm-up: each strategy's last point, WARMUP times, before the first
-    # round (round 0: its outputs are kept, never merged). Every program,
-    # library and code path has run once; within the rounds every sample
-    # follows another strategy's anyway.
+    # Warm-up, WARMUP times, before the series' first round (round 0: the
+    # outputs are kept, never merged): each strategy, and each contender's
+    # program, that no earlier series ran, on its last point. After it every
+    # program, library and code path has run once; within the rounds every
+    # sample follows another strategy's anyway.
     warm=()
-    for st in "${warm_order[@]}"; do
-        warm+=(-n "warm-up $wl $se $st" "${warm_of[$st]}")
+    for prog in "${warm_order[@]}"; do
+        warm+=(-n "warm-up $wl $se ${prog%.py}" "${warm_of[$prog]}")
+        WARMED[$prog]=1
     done
     unset warm_of
     for round in $(seq 1 "$RUNS"); do
@@ -234,7 +241,7 @@ for series in "${SERIES[@]}"; do
         # right after the same neighbour.
         shift_by=$(((round - 1) * npoints / RUNS * 3)) # 3 words a point: -n NAME CMD
         rotated=("${cmds[@]:shift_by}" "${cmds[@]:0:shift_by}")
-        if [ "$round" = 1 ] && [ "$WARMUP" -gt 0 ]; then
+        if [ "$round" = 1 ] && [ "$WARMUP" -gt 0 ] && [ ${#warm[@]} -gt 0 ]; then
             hyperfine_bg --runs "$WARMUP" --export-json "$RAW/$wl-$se-r0.json" "${warm[@]}" ||
                 say "  a warm-up run failed (see raw/hyperfine.log)"
         fi

@@ -23,9 +23,10 @@ Comparisons:
                           the disk the checkout is on vs to a tmpfs
   sum-bandwidth           the memory-bound sum at 1 and 2 threads against
                           the read bandwidth concbench measures itself
-  server-static           the fixture server vs nginx (one worker, as the
-                          server has one thread): `wrk -t1 -c50 -d5s` on a
-                          static file, requests a second
+  server-static           the fixture server vs nginx, as many event loops
+                          as nginx has workers (1, then one per core):
+                          `wrk -t1 -c50 -d5s` on a static file, requests a
+                          second
   server-delay            the same at 1000 connections x 100 ms (nginx's
                           echo module sleeps), against the ideal 10000/s
   server-cpu              the fixture server's CPU per request when the
@@ -53,9 +54,10 @@ def log(*a):
 class Server:
     """A `concbench serve` of our own, on a free port, stopped on exit."""
 
-    def __init__(self, binary, files, delay_ms):
+    def __init__(self, binary, files, delay_ms, threads=1):
         self.proc = subprocess.Popen(
-            [binary, "serve", "--port", "0", "--files", str(files), "--delay-ms", str(delay_ms)],
+            [binary, "serve", "--port", "0", "--files", str(files), "--delay-ms", str(delay_ms),
+             "--threads", str(threads)],
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline()
         if not line.startswith("listening on "):
@@ -181,9 +183,9 @@ def wrk_rate(out):
 
 NGINX_CONF = """
 load_module /usr/lib/nginx/modules/ngx_http_echo_module.so;
-worker_processes 1;
+{user}worker_processes {workers};
 daemon off;
-master_process off;
+master_process {master};
 pid {dir}/nginx.pid;
 error_log {dir}/error.log warn;
 worker_rlimit_nofile 8192;
@@ -205,16 +207,21 @@ http {{
 
 
 class Nginx:
-    """nginx from Debian with our own config, one worker, on a free port."""
+    """nginx from Debian with our own config, N workers (1: no master
+    process), on a free port."""
 
-    def __init__(self, binary, scratch):
-        self.dir = os.path.join(scratch, "nginx")
+    def __init__(self, binary, scratch, workers=1):
+        self.dir = os.path.join(scratch, "nginx-%d" % workers)
         os.makedirs(self.dir)
         subprocess.run([binary, "serve", "--dump", os.path.join(self.dir, "root", "files")], check=True)
         self.port = free_port()
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
-            f.write(NGINX_CONF.format(dir=self.dir, port=self.port))
+            # Under a master run as root, workers would drop to nobody and
+            # be refused our private scratch folder: they stay who we are.
+            user = "user root;\n" if workers > 1 and os.geteuid() == 0 else ""
+            f.write(NGINX_CONF.format(dir=self.dir, port=self.port, workers=workers, user=user,
+                                      master="off" if workers == 1 else "on"))
         self.proc = subprocess.Popen(["nginx", "-c", conf, "-e", os.path.join(self.dir, "error.log")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                      preexec_fn=raise_nofile)
@@ -375,31 +382,38 @@ def main():
                                                            statistics.median(p["threads_%d_gbps" % w] for p in probes))
                                for w in (1, 2))})
         if want("server-static") or want("server-delay"):
-            nginx = Nginx(args.bin, scratch)
-            servers.append(nginx)
-            plain = Server(args.bin, 194, 0)
-            servers.append(plain)
-            if want("server-static"):
-                log("server-static: wrk -t1 -c50 -d5s, concbench serve vs nginx")
-                wrk = ["wrk", "-t1", "-c50", "-d5s"]
-                samples = interleave([
-                    ("concbench serve", wrk + [plain.url + "/files/flag-000.bin"], None),
-                    ("nginx, 1 worker", wrk + [nginx.url + "/files/flag-000.bin"], None),
-                ], args.rounds, wrk_rate)
-                tables.append(summarise("static file (19524 bytes), wrk -t1 -c50 -d5s: requests a second",
-                                        samples, "nginx, 1 worker", "req/s"))
-            if want("server-delay"):
-                slow = Server(args.bin, 194, 100)
-                servers.append(slow)
-                log("server-delay: wrk -t1 -c1000 -d5s, 100 ms a reply")
-                wrk = ["wrk", "-t1", "-c1000", "-d5s", "--timeout", "2s"]
-                ideal = 1000 / 0.1
-                samples = interleave([
-                    ("concbench serve --delay-ms 100", wrk + [slow.url + "/files/flag-000.bin"], None),
-                    ("nginx echo_sleep 0.1", wrk + [nginx.url + "/delay/x"], None),
-                ], args.rounds, lambda out: wrk_rate(out) / ideal)
-                tables.append(summarise("1000 connections x 100 ms, wrk -t1 -c1000 -d5s: share of the ideal "
-                                        "10000 requests a second", samples, "nginx echo_sleep 0.1", "of ideal"))
+            # One event loop against one nginx worker, then one of each per core.
+            for n in sorted({1, os.cpu_count() or 1}):
+                nginx = Nginx(args.bin, scratch, n)
+                servers.append(nginx)
+                ours, theirs = ("concbench serve --threads %d" % n,
+                                "nginx, %d worker%s" % (n, "s" if n > 1 else ""))
+                if want("server-static"):
+                    plain = Server(args.bin, 194, 0, n)
+                    servers.append(plain)
+                    log("server-static: wrk -t1 -c50 -d5s, %s vs %s" % (ours, theirs))
+                    wrk = ["wrk", "-t1", "-c50", "-d5s"]
+                    samples = interleave([
+                        (ours, wrk + [plain.url + "/files/flag-000.bin"], None),
+                        (theirs, wrk + [nginx.url + "/files/flag-000.bin"], None),
+                    ], args.rounds, wrk_rate)
+                    tables.append(summarise("static file (19524 bytes), wrk -t1 -c50 -d5s, %d event "
+                                            "loop%s: requests a second" % (n, "s" if n > 1 else ""),
+                                            samples, theirs, "req/s"))
+                if want("server-delay"):
+                    slow = Server(args.bin, 194, 100, n)
+                    servers.append(slow)
+                    log("server-delay: wrk -t1 -c1000 -d5s, 100 ms a reply, %s vs %s" % (ours, theirs))
+                    wrk = ["wrk", "-t1", "-c1000", "-d5s", "--timeout", "2s"]
+                    ideal = 1000 / 0.1
+                    samples = interleave([
+                        (ours + " --delay-ms 100", wrk + [slow.url + "/files/flag-000.bin"], None),
+                        (theirs + ", echo_sleep 0.1", wrk + [nginx.url + "/delay/x"], None),
+                    ], args.rounds, lambda out: wrk_rate(out) / ideal)
+                    tables.append(summarise("1000 connections x 100 ms, wrk -t1 -c1000 -d5s, %d event "
+                                            "loop%s: share of the ideal 10000 requests a second"
+                                            % (n, "s" if n > 1 else ""), samples,
+                                            theirs + ", echo_sleep 0.1", "of ideal"))
         if want("server-cpu"):
             s10 = Server(args.bin, 5000, 10)
             servers.append(s10)

@@ -20,8 +20,8 @@ point per choice. Nothing here names a strategy or a workload.
 
 A contender joins only the series it names, with that series' worker
 counts and options unless it gives its own (its size: CPython runs the
-heavy kernel ~100x slower than C) and its own subset of a swept option's
-values.
+heavy kernel ~100x slower than C; fewer worker counts, where each sample
+costs seconds) and its own subset of a swept option's values.
 
 Knobs: QUICK=1 (the series' quick options and worker counts), STRATEGIES
 (space-separated names to keep, contenders' names included) and WORKLOADS, WORKERS (worker counts for
@@ -107,14 +107,18 @@ def plan(plugins, env_quick, contenders=()):
                         continue
                     program = joins["program"]
                     st_args = joins.get("quick_args" if env_quick else "args", args)
+                    own = joins.get("quick_workers" if env_quick else "workers")
                     listed = joins.get("quick_values" if env_quick else "values")
                     if listed:
                         st_values = [v for v in values if v in listed.split()]
+                else:
+                    own = None
+                st_counts = worker_counts(own, cores) if own else counts
                 one = strategies[st]["max_workers"] == 1
                 cap = strategies[st]["max_workers"]
                 for value in st_values:
                     # A strategy capped at N workers runs the counts up to N.
-                    for w in ([min(counts)] if one else [c for c in counts if not cap or c <= cap]):
+                    for w in ([min(st_counts)] if one else [c for c in st_counts if not cap or c <= cap]):
                         if one:
                             w = 1
                         key = "-".join([wl["name"], se["id"], st] + ([value] if value else [])

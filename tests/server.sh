@@ -116,6 +116,30 @@ for t in ts: t.join()
 EOF
 }
 
+# ---- several event loops on one port -----------------------------------
+# --threads 2: every file served and verified, both loops took connections
+# (16 of them: the kernel's hash puts all on one loop 1 time in 32768), and
+# a file's nth request draws the same fault whichever loop takes it: with
+# each file asked for once, one loop and two inject the same faults.
+serve --threads 2 --delay-ms 2
+"$CONCBENCH" run --workload io --strategy threads --workers 16 --url "$URL/index.json" \
+    --out "$SCRATCH/dl-loops" --json >"$SCRATCH/loops.json" 2>"$SCRATCH/loops.err"
+expect "two loops: every file verified" jq -e '.verified and .ok == 20' "$SCRATCH/loops.json"
+hangup "$PORT" 0.05
+stop_checked "two loops"
+per_loop=$(grep -o 'per loop: [0-9 ]*' "$SCRATCH/server.err")
+expect "two loops: both served requests (${per_loop:-no per-loop counts})" \
+    bash -c "[ -n '$per_loop' ] && set -- ${per_loop#per loop: } && [ \$# -eq 2 ] && [ \$1 -gt 0 ] && [ \$2 -gt 0 ]"
+for n in 1 2; do
+    serve --threads $n --seed 7 --delay-ms 1 --error-rate 0.3 --not-found-rate 0.1 --reset-rate 0.1
+    "$CONCBENCH" run --workload io --strategy eventloop --workers 16 --url "$URL/index.json" \
+        --out "$SCRATCH/dl-f$n" >/dev/null 2>&1
+    stop_checked "faults at $n loops"
+    injected[n]=$(grep -o 'faults: .*)' "$SCRATCH/server.err")
+done
+expect "one loop and two inject the same faults (${injected[1]:-none} / ${injected[2]:-none})" \
+    test -n "${injected[1]}" -a "${injected[1]}" = "${injected[2]}"
+
 for faults in "--delay-ms 300" "--stall-ms 400 --stall-rate 1" "--reset-rate 1" \
               "--delay-ms 20 --jitter-ms 40 --reset-rate 0.3 --stall-ms 60 --stall-rate 0.4"; do
     read -r -a args <<<"$faults"

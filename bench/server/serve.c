@@ -2,7 +2,9 @@
  * serve.c: `concbench serve`, the fixture HTTP server.
  *
  * A server that is always there, offline, and never the bottleneck: libevent
- * evhttp on one thread, file bodies generated in memory from a seed
+ * evhttp, one event loop per thread (--threads, default 1; the loops share
+ * the port with SO_REUSEPORT and the kernel spreads the connections across
+ * them), file bodies generated in memory from a seed
  * (common/fixture.c), an index JSON shaped like an image-gallery API, and a
  * per-request delay implemented as a timer event, so thousands of delayed
  * requests cost a timer each, not a sleeping thread each. Keep-alive is
@@ -36,6 +38,7 @@
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -44,22 +47,25 @@
 #include <event2/listener.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define SERVE_BACKLOG     4096
 #define SERVE_MAX_FILES   100000
 #define SERVE_MAX_HEADERS (64 << 10) /* request line and headers, bytes */
 #define SERVE_MAX_BODY    (1 << 20)  /* request body, bytes */
 #define SERVE_MAX_DELAYS  1000       /* values of --delays */
+#define SERVE_MAX_THREADS 64
 
 struct file {
     unsigned char *body;
     size_t         len;
-    unsigned       requests; /* times asked for: the fault draw's counter */
+    unsigned       requests; /* times asked for: the fault draw's counter (atomic) */
 };
 
 enum fault { FAULT_NONE, FAULT_ERROR, FAULT_NOT_FOUND, FAULT_RESET, FAULT_STALL };
@@ -70,31 +76,45 @@ struct faults {
     double   reset_rate;
     double   stall_rate;
     unsigned stall_ms;
-    uint64_t counts[5];
 };
 
 struct pending;
+struct server;
 
-struct server {
+/* One event loop: its thread's base, HTTP server and listener, and what
+ * only it touches. */
+struct loop {
+    struct server     *srv;
     struct event_base *base;
     struct evhttp     *http;
-    struct file       *files;
-    size_t             nfiles;
-    char              *index;
-    size_t             index_len;
-    uint64_t           seed;
-    unsigned           delay_ms; /* every reply, or only the index and 404s with --delays */
-    unsigned           jitter_ms;
-    unsigned          *delays; /* --delays: file i waits delays[i % ndelays] */
-    size_t             ndelays;
-    uint64_t           rng; /* jitter draws: deterministic from the seed */
+    struct event      *stop; /* the stop pipe became readable */
     /* --delay-ms as one of libevent's common timeouts: every reply waits
      * the same time, so a FIFO queue replaces a heap insert per request. */
     const struct timeval *common_delay;
     struct pending       *pending; /* delayed replies not sent yet */
+    uint64_t              rng;     /* jitter draws: deterministic from the seed and the loop */
     uint64_t              requests;
-    struct faults         faults;
-    unsigned              port;
+    uint64_t              fault_counts[5];
+    pthread_t             thread;
+};
+
+/* What every loop shares, read-only once serving starts (but the files'
+ * request counters). */
+struct server {
+    struct file  *files;
+    size_t        nfiles;
+    char         *index;
+    size_t        index_len;
+    uint64_t      seed;
+    unsigned      delay_ms; /* every reply, or only the index and 404s with --delays */
+    unsigned      jitter_ms;
+    unsigned     *delays; /* --delays: file i waits delays[i % ndelays] */
+    size_t        ndelays;
+    struct faults faults;
+    unsigned      port;
+    struct loop  *loops;
+    unsigned      nloops;
+    int           stop_pipe[2]; /* written once on SIGINT/SIGTERM, never read: wakes every loop */
 };
 
 /* A reply waiting for its delay timer, or for its first half to be
@@ -102,7 +122,7 @@ struct server {
  * if the client hangs up first, evhttp detaches it from the connection
  * and the server frees it (on_conn_close). */
 struct pending {
-    struct server            *srv;
+    struct loop              *loop;
     struct evhttp_request    *req;
     struct evhttp_connection *conn;
     struct event             *timer;
@@ -182,7 +202,7 @@ static void pending_unlink(struct pending *p)
     if (p->prev)
         p->prev->next = p->next;
     else
-        p->srv->pending = p->next;
+        p->loop->pending = p->next;
     if (p->next)
         p->next->prev = p->prev;
 }
@@ -232,8 +252,8 @@ static void on_half_sent(struct evhttp_connection *conn, void *arg)
  * freed here, one still attached is freed by evhttp right after. */
 static void on_conn_close(struct evhttp_connection *conn, void *arg)
 {
-    struct server *srv = arg;
-    for (struct pending *p = srv->pending, *next; p != NULL; p = next) {
+    struct loop *loop = arg;
+    for (struct pending *p = loop->pending, *next; p != NULL; p = next) {
         next = p->next;
         if (p->conn != conn)
             continue;
@@ -248,7 +268,7 @@ static void on_delay_done(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     struct pending *p   = arg;
-    struct server  *srv = p->srv;
+    struct server  *srv = p->loop->srv;
     if (evhttp_request_get_connection(p->req) == NULL) { /* the client is gone */
         evhttp_request_free(p->req);
         pending_free(p);
@@ -289,36 +309,37 @@ static uint64_t next_rand(uint64_t *s)
 
 /* Reply after ms (+ jitter), or at once without a delay; a fault that
  * needs more than one step always goes through a timer. */
-static void reply(struct server *srv, struct evhttp_request *req, int status, const void *body,
+static void reply(struct loop *loop, struct evhttp_request *req, int status, const void *body,
                   size_t len, enum fault fault, unsigned ms)
 {
+    struct server *srv = loop->srv;
     if (srv->jitter_ms)
-        ms += (unsigned)(next_rand(&srv->rng) % (srv->jitter_ms + 1u));
+        ms += (unsigned)(next_rand(&loop->rng) % (srv->jitter_ms + 1u));
     if (ms == 0 && fault != FAULT_RESET && fault != FAULT_STALL) {
         reply_now(srv, req, status, body, len);
         return;
     }
     struct pending *p = calloc(1, sizeof(*p));
-    if (p == NULL || (p->timer = evtimer_new(srv->base, on_delay_done, p)) == NULL) {
+    if (p == NULL || (p->timer = evtimer_new(loop->base, on_delay_done, p)) == NULL) {
         free(p);
         evhttp_send_error(req, 500, "out of memory");
         return;
     }
-    p->srv    = srv;
+    p->loop   = loop;
     p->req    = req;
     p->conn   = evhttp_request_get_connection(req);
     p->fault  = fault;
     p->status = status;
     p->body   = body;
     p->len    = len;
-    p->next   = srv->pending;
+    p->next   = loop->pending;
     if (p->next)
         p->next->prev = p;
-    srv->pending = p;
+    loop->pending = p;
     if (p->conn != NULL)
-        evhttp_connection_set_closecb(p->conn, on_conn_close, srv);
+        evhttp_connection_set_closecb(p->conn, on_conn_close, loop);
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
-    evtimer_add(p->timer, ms == srv->delay_ms && srv->common_delay ? srv->common_delay : &tv);
+    evtimer_add(p->timer, ms == srv->delay_ms && loop->common_delay ? loop->common_delay : &tv);
 }
 
 /* How long file i's replies wait. */
@@ -343,37 +364,56 @@ static void tune_connection(struct evhttp_request *req)
 
 static void on_request(struct evhttp_request *req, void *arg)
 {
-    struct server *srv  = arg;
+    struct loop   *loop = arg;
+    struct server *srv  = loop->srv;
     const char    *path = evhttp_uri_get_path(evhttp_request_get_evhttp_uri(req));
     size_t         i;
-    srv->requests++;
+    loop->requests++;
     tune_connection(req);
     if (path != NULL && strcmp(path, "/index.json") == 0) {
-        reply(srv, req, 200, srv->index, srv->index_len, FAULT_NONE, srv->delay_ms);
+        reply(loop, req, 200, srv->index, srv->index_len, FAULT_NONE, srv->delay_ms);
     } else if (path != NULL && strncmp(path, "/files/", 7) == 0 &&
                fixture_index(path + 7, srv->nfiles, &i) == 0) {
         struct file *f  = &srv->files[i];
         unsigned     ms = file_delay(srv, i);
         if (is_head(req)) { /* headers only: no fault drawn, GETs keep their sequence */
-            reply(srv, req, 200, f->body, f->len, FAULT_NONE, ms);
+            reply(loop, req, 200, f->body, f->len, FAULT_NONE, ms);
             return;
         }
-        enum fault fault = draw_fault(srv, i, f->requests++);
-        srv->faults.counts[fault]++;
+        /* The nth request of a file draws the nth fault, whichever loop
+         * takes it. */
+        enum fault fault = draw_fault(srv, i, __atomic_fetch_add(&f->requests, 1, __ATOMIC_RELAXED));
+        loop->fault_counts[fault]++;
         if (fault == FAULT_ERROR)
-            reply(srv, req, 500, server_error, sizeof(server_error) - 1, FAULT_NONE, ms);
+            reply(loop, req, 500, server_error, sizeof(server_error) - 1, FAULT_NONE, ms);
         else if (fault == FAULT_NOT_FOUND)
-            reply(srv, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE, ms);
+            reply(loop, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE, ms);
         else
-            reply(srv, req, 200, f->body, f->len, fault, ms);
+            reply(loop, req, 200, f->body, f->len, fault, ms);
     } else {
-        reply(srv, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE, srv->delay_ms);
+        reply(loop, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE, srv->delay_ms);
     }
 }
 
+/* Stop every loop: one byte in the stop pipe, never read, makes it
+ * readable for all of them (when the write fails, a byte is there). */
+static void stop_loops(struct server *srv)
+{
+    ssize_t n = write(srv->stop_pipe[1], "x", 1);
+    (void)n;
+}
+
+/* SIGINT or SIGTERM, caught on the first loop. */
 static void on_signal(evutil_socket_t sig, short what, void *arg)
 {
     (void)sig;
+    (void)what;
+    stop_loops(arg);
+}
+
+static void on_stop(evutil_socket_t fd, short what, void *arg)
+{
+    (void)fd;
     (void)what;
     event_base_loopexit(arg, NULL);
 }
@@ -461,6 +501,7 @@ struct serve_opts {
     double      reset_rate;
     uint64_t    stall_ms;
     double      stall_rate;
+    uint64_t    threads;
     int         help;
 };
 
@@ -507,6 +548,15 @@ static const struct opt serve_options[] = {
      .help    = "uneven tasks: file i waits the (i mod k)-th of these k delays (the index "
                 "lists each file's)"},
     MS("jitter-ms", jitter_ms, "0", "add 0..MS to each delay, drawn from the seed"),
+    {.name    = "threads",
+     .type    = OPT_UINT,
+     .offset  = offsetof(struct serve_opts, threads),
+     .def     = "1",
+     .metavar = "N",
+     .help    = "event loops, one per thread, sharing the port (SO_REUSEPORT): the kernel "
+                "spreads the connections across them",
+     .min     = 1,
+     .max     = SERVE_MAX_THREADS},
     {.name    = "dump",
      .type    = OPT_TEXT,
      .offset  = offsetof(struct serve_opts, dump),
@@ -599,7 +649,8 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o, struct serve
         .seed      = o->seed,
         .delay_ms  = (unsigned)o->delay_ms,
         .jitter_ms = (unsigned)o->jitter_ms,
-        .rng       = o->seed * 0x9e3779b97f4a7c15u + 1, /* xorshift state must not be 0 */
+        .nloops    = (unsigned)o->threads,
+        .stop_pipe = {-1, -1},
         .faults    = {.error_rate     = o->error_rate,
                       .not_found_rate = o->not_found_rate,
                       .reset_rate     = o->reset_rate,
@@ -609,9 +660,11 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o, struct serve
     return 0;
 }
 
-/* The event base, the listener on 127.0.0.1:port, the HTTP server and
- * the signal events. Returns 0, or EXIT_USAGE with a message. */
-static int serve_listen(struct server *srv, unsigned port, struct event **sigs)
+/* One loop: its event base, its listener on 127.0.0.1:port (shared with
+ * the other loops' through SO_REUSEPORT when there are several), its HTTP
+ * server and its stop event. Port 0 picks a free port; the first loop's
+ * is then srv->port. Returns 0, or EXIT_USAGE with a message. */
+static int loop_open(struct server *srv, struct loop *loop, unsigned port)
 {
     struct sockaddr_in sin  = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     socklen_t          slen = sizeof(sin);
@@ -626,68 +679,167 @@ static int serve_listen(struct server *srv, unsigned port, struct event **sigs)
     if (cfg != NULL) {
         event_config_set_flag(cfg, EVENT_BASE_FLAG_NO_CACHE_TIME | EVENT_BASE_FLAG_PRECISE_TIMER |
                                        EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
-        srv->base = event_base_new_with_config(cfg);
+        loop->base = event_base_new_with_config(cfg);
         event_config_free(cfg);
     }
-    if (srv->base == NULL || (srv->http = evhttp_new(srv->base)) == NULL)
+    if (loop->base == NULL || (loop->http = evhttp_new(loop->base)) == NULL)
         return usage_error("serve: unable to create the event loop");
+    unsigned flags = LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC;
+    if (srv->nloops > 1)
+        flags |= LEV_OPT_REUSEABLE_PORT;
     struct evconnlistener *lev = evconnlistener_new_bind(
-        srv->base, NULL, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE | LEV_OPT_CLOSE_ON_EXEC,
-        SERVE_BACKLOG, (struct sockaddr *)&sin, sizeof(sin));
+        loop->base, NULL, NULL, flags, SERVE_BACKLOG, (struct sockaddr *)&sin, sizeof(sin));
     if (lev == NULL)
         return usage_error("serve: unable to listen on 127.0.0.1:%u: %s", port, strerror(errno));
-    if (evhttp_bind_listener(srv->http, lev) == NULL) {
+    if (evhttp_bind_listener(loop->http, lev) == NULL) {
         evconnlistener_free(lev);
         return usage_error("serve: unable to bind the HTTP server");
     }
     int one = 1;
     setsockopt(evconnlistener_get_fd(lev), IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
     getsockname(evconnlistener_get_fd(lev), (struct sockaddr *)&sin, &slen);
-    srv->port = ntohs(sin.sin_port);
-    if (make_index(srv, srv->port) != 0)
-        return usage_error("serve: out of memory for the index");
+    if (loop == srv->loops)
+        srv->port = ntohs(sin.sin_port);
     if (srv->delay_ms > 0) {
         struct timeval tv = {.tv_sec  = srv->delay_ms / 1000,
                              .tv_usec = (srv->delay_ms % 1000) * 1000};
-        srv->common_delay = event_base_init_common_timeout(srv->base, &tv);
+        loop->common_delay = event_base_init_common_timeout(loop->base, &tv);
     }
-    evhttp_set_allowed_methods(srv->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
-    evhttp_set_timeout(srv->http, 120);
-    evhttp_set_max_headers_size(srv->http, SERVE_MAX_HEADERS);
-    evhttp_set_max_body_size(srv->http, SERVE_MAX_BODY);
-    evhttp_set_gencb(srv->http, on_request, srv);
-    sigs[0] = evsignal_new(srv->base, SIGINT, on_signal, srv->base);
-    sigs[1] = evsignal_new(srv->base, SIGTERM, on_signal, srv->base);
+    evhttp_set_allowed_methods(loop->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+    evhttp_set_timeout(loop->http, 120);
+    evhttp_set_max_headers_size(loop->http, SERVE_MAX_HEADERS);
+    evhttp_set_max_body_size(loop->http, SERVE_MAX_BODY);
+    evhttp_set_gencb(loop->http, on_request, loop);
+    loop->stop = event_new(loop->base, srv->stop_pipe[0], EV_READ, on_stop, loop->base);
+    if (loop->stop == NULL || event_add(loop->stop, NULL) != 0)
+        return usage_error("serve: unable to watch the stop pipe");
+    return 0;
+}
+
+/* Every loop, on one port, and SIGINT/SIGTERM on the first. Returns 0 or
+ * EXIT_USAGE with a message. */
+static int serve_listen(struct server *srv, unsigned port, struct event **sigs)
+{
+    srv->loops = calloc(srv->nloops, sizeof(*srv->loops));
+    if (srv->loops == NULL)
+        return usage_error("serve: out of memory");
+    if (pipe2(srv->stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0)
+        return usage_error("serve: pipe: %s", strerror(errno));
+    for (unsigned k = 0; k < srv->nloops; k++) {
+        struct loop *loop = &srv->loops[k];
+        loop->srv         = srv;
+        /* xorshift's state must not be 0; loop 0 draws what one loop did */
+        loop->rng = srv->seed * 0x9e3779b97f4a7c15u + 1 + k * 0xd1b54a32d192ed03u;
+        if (loop->rng == 0)
+            loop->rng = 1;
+        int rc = loop_open(srv, loop, k == 0 ? port : srv->port);
+        if (rc != 0)
+            return rc;
+    }
+    if (make_index(srv, srv->port) != 0)
+        return usage_error("serve: out of memory for the index");
+    struct event_base *base = srv->loops[0].base;
+    sigs[0]                 = evsignal_new(base, SIGINT, on_signal, srv);
+    sigs[1]                 = evsignal_new(base, SIGTERM, on_signal, srv);
     if (sigs[0] == NULL || sigs[1] == NULL || evsignal_add(sigs[0], NULL) != 0 ||
         evsignal_add(sigs[1], NULL) != 0)
         return usage_error("serve: unable to handle signals");
     return 0;
 }
 
-static void serve_free(struct server *srv, struct event **sigs)
+static void loop_free(struct loop *loop)
 {
     /* Replies never sent: detached requests are ours; evhttp_free frees
      * the attached ones with their connections. */
-    while (srv->pending != NULL) {
-        struct pending *p = srv->pending;
+    while (loop->pending != NULL) {
+        struct pending *p = loop->pending;
         if (evhttp_request_get_connection(p->req) == NULL)
             evhttp_request_free(p->req);
         pending_free(p);
     }
+    if (loop->stop)
+        event_free(loop->stop);
+    if (loop->http)
+        evhttp_free(loop->http); /* frees the bound listener too */
+    if (loop->base)
+        event_base_free(loop->base);
+}
+
+static void serve_free(struct server *srv, struct event **sigs)
+{
     for (int k = 0; k < 2; k++)
         if (sigs[k])
             event_free(sigs[k]);
-    if (srv->http)
-        evhttp_free(srv->http); /* frees the bound listener too */
-    if (srv->base)
-        event_base_free(srv->base);
+    for (unsigned k = 0; srv->loops != NULL && k < srv->nloops; k++)
+        loop_free(&srv->loops[k]);
+    free(srv->loops);
+    for (int k = 0; k < 2; k++)
+        if (srv->stop_pipe[k] >= 0)
+            close(srv->stop_pipe[k]);
     free_files(srv);
+}
+
+static void *loop_thread(void *arg)
+{
+    struct loop *loop = arg;
+    event_base_dispatch(loop->base);
+    return NULL;
+}
+
+/* Loops 1.. on threads of their own (stop signals kept for the first
+ * loop's thread), the first on this one, until a stop signal; then every
+ * loop's counts. */
+static int serve_run(struct server *srv)
+{
+    sigset_t stop, old;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, &old);
+    unsigned started = 1;
+    for (; started < srv->nloops; started++) {
+        int rc = pthread_create(&srv->loops[started].thread, NULL, loop_thread, &srv->loops[started]);
+        if (rc != 0) {
+            fprintf(stderr, "concbench serve: unable to start loop %u: %s\n", started, strerror(rc));
+            break;
+        }
+    }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    int rc = started == srv->nloops ? 0 : 1;
+    if (rc == 0) {
+        printf("listening on http://127.0.0.1:%u\n", srv->port);
+        fflush(stdout);
+        event_base_dispatch(srv->loops[0].base);
+    } else {
+        stop_loops(srv); /* the ones that did start */
+    }
+    for (unsigned k = 1; k < started; k++)
+        pthread_join(srv->loops[k].thread, NULL);
+    uint64_t requests = 0, fc[5] = {0};
+    for (unsigned k = 0; k < srv->nloops; k++) {
+        requests += srv->loops[k].requests;
+        for (int f = 0; f < 5; f++)
+            fc[f] += srv->loops[k].fault_counts[f];
+    }
+    char per_loop[SERVE_MAX_THREADS * 22 + 16] = "";
+    for (unsigned k = 0, at = 0; srv->nloops > 1 && k < srv->nloops; k++)
+        at += (unsigned)snprintf(per_loop + at, sizeof(per_loop) - at, "%s%llu",
+                                 k == 0 ? "per loop: " : " ",
+                                 (unsigned long long)srv->loops[k].requests);
+    fprintf(stderr,
+            "concbench serve: %llu requests (%s%sfaults: %llu error, %llu not-found, %llu reset, "
+            "%llu stall), stopped\n",
+            (unsigned long long)requests, per_loop, *per_loop ? "; " : "",
+            (unsigned long long)fc[FAULT_ERROR],
+            (unsigned long long)fc[FAULT_NOT_FOUND], (unsigned long long)fc[FAULT_RESET],
+            (unsigned long long)fc[FAULT_STALL]);
+    return rc;
 }
 
 int cmd_serve(int argc, char **argv)
 {
     struct serve_opts o       = {0};
-    struct server     srv     = {0};
+    struct server     srv     = {.stop_pipe = {-1, -1}};
     struct event     *sigs[2] = {NULL, NULL};
     int               rc      = parse_serve(argc, argv, &o, &srv);
     if (rc != 0 || o.help)
@@ -702,18 +854,8 @@ int cmd_serve(int argc, char **argv)
         return rc;
     }
     raise_nofile_limit();
-    if ((rc = serve_listen(&srv, (unsigned)o.port, sigs)) == 0) {
-        printf("listening on http://127.0.0.1:%u\n", srv.port);
-        fflush(stdout);
-        event_base_dispatch(srv.base);
-        const uint64_t *fc = srv.faults.counts;
-        fprintf(stderr,
-                "concbench serve: %llu requests (faults: %llu error, %llu not-found, %llu reset, "
-                "%llu stall), stopped\n",
-                (unsigned long long)srv.requests, (unsigned long long)fc[FAULT_ERROR],
-                (unsigned long long)fc[FAULT_NOT_FOUND], (unsigned long long)fc[FAULT_RESET],
-                (unsigned long long)fc[FAULT_STALL]);
-    }
+    if ((rc = serve_listen(&srv, (unsigned)o.port, sigs)) == 0)
+        rc = serve_run(&srv);
     serve_free(&srv, sigs);
     return rc;
 }
