@@ -333,9 +333,12 @@ def lesson_overheads(run):
             for th in threads[:1]:
                 a, c = run.at(pts, pr, run.cores), run.at(pts, th, run.cores)
                 if a and c:
+                    why = ("each rank is a process of its own, started by mpirun, and builds "
+                           "its chunks from their indices" if run.has(pr, "distributed") else
+                           "each forked worker maps the parent's memory copy-on-write, and pays "
+                           "for it")
                     out.append(f"On that small job at {run.cores} workers, {pr} took {s(med(a))} "
-                               f"against {th}' {s(med(c))}: each forked worker maps the parent's "
-                               f"memory copy-on-write, and pays for it.")
+                               f"against {th}' {s(med(c))}: {why}.")
     lat = run.series("latency")
     if lat:
         wl, se, pts = lat[0]
