@@ -556,7 +556,8 @@ def lesson_cpython(run):
             return med(p) / ((p.get("params") or {}).get("passes") or 1)
         cbest = min((p for p in c_disp if p["value"] == "100"), key=per_pass, default=None)
         if rows:
-            out.append("The course's own case, the sum of n = 1e6 in chunks of 100 at "
+            n = (rows[0][1].get("params") or {}).get("n", 1000000)
+            out.append(f"The course's own case, the sum of n = {n:,} in chunks of 100 at "
                        f"{max(p['workers'] for _, p in rows)} workers, the time of one pass over "
                        "the array: " + ", ".join(f"{st} {s(per_pass(p))}" for st, p in rows) +
                        (f"; the fastest C strategy, {cbest['strategy']}, {s(per_pass(cbest))}"

@@ -366,7 +366,7 @@ static const struct bench_series cpu_series[] = {
      .title        = "dispatch cost: one pass over n = 1e6 in chunks of 100 .. 1e6 elements, "
                      "10 workers (the course's case: chunks of 100)",
      .args         = "--kernel sum --n 1000000 --passes 20",
-     .quick_args   = "--kernel sum --n 1000000",
+     .quick_args   = "--kernel sum --n 100000",
      .workers      = "10",
      .quick_workers = "4",
      .chart        = "sweep",

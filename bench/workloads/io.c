@@ -109,7 +109,7 @@ static const struct bench_series io_series[] = {
     {.id            = "io",
      .title         = "download, verify and save every file",
      .workers       = "4 8 16 32 64", /* at 1 every strategy is the baseline: its line */
-     .quick_workers = "8",
+     .quick_workers = "4",
      .chart         = "latency"},
     {.id = NULL},
 };
