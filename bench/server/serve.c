@@ -674,11 +674,16 @@ static int loop_open(struct server *srv, struct loop *loop, unsigned port)
      * late in a busy loop iteration is measured from the iteration's start
      * and the next poll timeout from a stale "now". Precise timers: epoll's
      * timeout has whole-millisecond resolution, rounded up, which made the
-     * average delay run ~0.9 ms long; libevent then uses a timerfd. */
+     * average delay run ~0.9 ms long; libevent then uses a timerfd. The
+     * epoll changelist (one epoll_ctl per change that survives to the next
+     * poll, instead of one per change) with one loop only: it applies a
+     * closed connection's removal at the next poll, by descriptor number,
+     * and with several loops another thread may have been given that
+     * number for a connection of its own by then. */
     struct event_config *cfg = event_config_new();
     if (cfg != NULL) {
         event_config_set_flag(cfg, EVENT_BASE_FLAG_NO_CACHE_TIME | EVENT_BASE_FLAG_PRECISE_TIMER |
-                                       EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST);
+                                       (srv->nloops == 1 ? EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST : 0));
         loop->base = event_base_new_with_config(cfg);
         event_config_free(cfg);
     }
