@@ -38,13 +38,13 @@
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
 #include <event2/listener.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
@@ -382,7 +382,8 @@ static void on_request(struct evhttp_request *req, void *arg)
         }
         /* The nth request of a file draws the nth fault, whichever loop
          * takes it. */
-        enum fault fault = draw_fault(srv, i, __atomic_fetch_add(&f->requests, 1, __ATOMIC_RELAXED));
+        enum fault fault =
+            draw_fault(srv, i, __atomic_fetch_add(&f->requests, 1, __ATOMIC_RELAXED));
         loop->fault_counts[fault]++;
         if (fault == FAULT_ERROR)
             reply(loop, req, 500, server_error, sizeof(server_error) - 1, FAULT_NONE, ms);
@@ -682,8 +683,9 @@ static int loop_open(struct server *srv, struct loop *loop, unsigned port)
      * number for a connection of its own by then. */
     struct event_config *cfg = event_config_new();
     if (cfg != NULL) {
-        event_config_set_flag(cfg, EVENT_BASE_FLAG_NO_CACHE_TIME | EVENT_BASE_FLAG_PRECISE_TIMER |
-                                       (srv->nloops == 1 ? EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST : 0));
+        event_config_set_flag(cfg,
+                              EVENT_BASE_FLAG_NO_CACHE_TIME | EVENT_BASE_FLAG_PRECISE_TIMER |
+                                  (srv->nloops == 1 ? EVENT_BASE_FLAG_EPOLL_USE_CHANGELIST : 0));
         loop->base = event_base_new_with_config(cfg);
         event_config_free(cfg);
     }
@@ -706,8 +708,8 @@ static int loop_open(struct server *srv, struct loop *loop, unsigned port)
     if (loop == srv->loops)
         srv->port = ntohs(sin.sin_port);
     if (srv->delay_ms > 0) {
-        struct timeval tv = {.tv_sec  = srv->delay_ms / 1000,
-                             .tv_usec = (srv->delay_ms % 1000) * 1000};
+        struct timeval tv  = {.tv_sec  = srv->delay_ms / 1000,
+                              .tv_usec = (srv->delay_ms % 1000) * 1000};
         loop->common_delay = event_base_init_common_timeout(loop->base, &tv);
     }
     evhttp_set_allowed_methods(loop->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
@@ -803,9 +805,11 @@ static int serve_run(struct server *srv)
     pthread_sigmask(SIG_BLOCK, &stop, &old);
     unsigned started = 1;
     for (; started < srv->nloops; started++) {
-        int rc = pthread_create(&srv->loops[started].thread, NULL, loop_thread, &srv->loops[started]);
+        int rc =
+            pthread_create(&srv->loops[started].thread, NULL, loop_thread, &srv->loops[started]);
         if (rc != 0) {
-            fprintf(stderr, "concbench serve: unable to start loop %u: %s\n", started, strerror(rc));
+            fprintf(stderr, "concbench serve: unable to start loop %u: %s\n", started,
+                    strerror(rc));
             break;
         }
     }
@@ -835,9 +839,8 @@ static int serve_run(struct server *srv)
             "concbench serve: %llu requests (%s%sfaults: %llu error, %llu not-found, %llu reset, "
             "%llu stall), stopped\n",
             (unsigned long long)requests, per_loop, *per_loop ? "; " : "",
-            (unsigned long long)fc[FAULT_ERROR],
-            (unsigned long long)fc[FAULT_NOT_FOUND], (unsigned long long)fc[FAULT_RESET],
-            (unsigned long long)fc[FAULT_STALL]);
+            (unsigned long long)fc[FAULT_ERROR], (unsigned long long)fc[FAULT_NOT_FOUND],
+            (unsigned long long)fc[FAULT_RESET], (unsigned long long)fc[FAULT_STALL]);
     return rc;
 }
 

@@ -362,21 +362,23 @@ static const struct bench_series cpu_series[] = {
      .workers       = "2 cores 2xcores",
      .quick_workers = "2",
      .chart         = "speedup"},
-    {.id           = "dispatch",
-     .title        = "dispatch cost: one pass over n = 1e6 in chunks of 100 .. 1e6 elements, "
-                     "10 workers (the course's case: chunks of 100)",
-     .args         = "--kernel sum --n 1000000 --passes 20",
-     .quick_args   = "--kernel sum --n 100000",
-     .workers      = "10",
+    {.id            = "dispatch",
+     .title         = "dispatch cost: one pass over n = 1e6 in chunks of 100 .. 1e6 elements, "
+                      "10 workers (the course's case: chunks of 100)",
+     .args          = "--kernel sum --n 1000000 --passes 20",
+     .quick_args    = "--kernel sum --n 100000",
+     .workers       = "10",
      .quick_workers = "4",
-     .chart        = "sweep",
-     .vary         = "chunk",
-     .values       = "100 10000 1000000",
-     .quick_values = "100 1000000"},
+     .chart         = "sweep",
+     .vary          = "chunk",
+     .values        = "100 10000 1000000",
+     .quick_values  = "100 1000000"},
+    /* Threads only, from 1 worker (the uncontended cost); QUICK at the full
+     * n too: the race needs the two threads to overlap. */
     {.id            = "sync",
      .title         = "a shared total: --sync modes (threads, sum kernel)",
-     .args          = "--kernel sum --n 8388608", /* QUICK too: the race needs the threads to overlap */
-     .workers       = "1 2 cores 2xcores", /* threads only: 1 is the uncontended cost */
+     .args          = "--kernel sum --n 8388608",
+     .workers       = "1 2 cores 2xcores",
      .quick_workers = "1 2",
      .chart         = "modes",
      .vary          = "sync",
