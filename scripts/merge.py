@@ -66,13 +66,18 @@ def is_noisy(p):
     return ip.get("noisy", ip["cv"] > NOISY_CV)
 
 
+def passes(p):
+    """How many times a cpu point went over its array (1 for any other)."""
+    return ((p or {}).get("params") or {}).get("passes") or 1
+
+
 def gbps(p):
     """GB/s a cpu point read: its array (n int64) times its passes, over
     its median time; None when it is not a cpu point."""
     prm = (p or {}).get("params") or {}
     if not prm.get("n") or not p.get("inproc"):
         return None
-    return prm["n"] * 8 * prm.get("passes", 1) / p["inproc"]["median"] / 1e9
+    return prm["n"] * 8 * passes(p) / p["inproc"]["median"] / 1e9
 
 
 def strategies(plugins, contenders=()):

@@ -27,7 +27,7 @@ import json
 import os
 import sys
 
-from merge import NOISY_CV, gbps, is_noisy, strategies
+from merge import NOISY_CV, gbps, is_noisy, passes, strategies
 
 # Okabe-Ito, colour-blind safe, then darker spares.
 SPARE_COLORS = ["#56b4e9", "#f0e442", "#000000", "#882255", "#44aa99", "#999933", "#aa4499",
@@ -114,8 +114,8 @@ class Chart:
         xranges = []
         for p, end in zip(self.panels, last):
             xs = {row[0] for e in self.entries[p["first"] - 1:end] for row in e["rows"]}
-            one = len(xs) == 1 and next(iter(xs)) > 0
-            xranges.append(f"[{next(iter(xs)) / 2:g}:{next(iter(xs)) * 2:g}]" if one else "")
+            x = xs.pop() if len(xs) == 1 else 0
+            xranges.append(f"[{x / 2:g}:{x * 2:g}]" if x > 0 else "")
         lines = [f"chart_title = {gp_str(self.title)}",
                  gp_array("efile", files), gp_array("ename", [e["name"] for e in self.entries]),
                  gp_array("ecolor", [e["style"][0] for e in self.entries]),
@@ -293,9 +293,7 @@ class Plotter:
     def sweep_panel(self, chart, wl, se, pts):
         """Wall time per pass over the data against the swept option's
         value, a line per strategy (a slow program may make fewer passes)."""
-        def per(p):
-            return (p.get("params") or {}).get("passes", 1)
-        noisy = self.noisy_file(chart, [(float(p["value"]), med(p) / per(p))
+        noisy = self.noisy_file(chart, [(float(p["value"]), med(p) / passes(p))
                                         for p in pts if is_noisy(p)])
         w = max(p["workers"] for p in pts)
         chart.panel("sweep", f"{wl['name']}: {se['title']}", f"--{se['vary']} (log)",
@@ -303,8 +301,8 @@ class Plotter:
                     "", None, "", noisy)
         for s, v, rows in self.by_strategy_sweep(pts):
             chart.entry(self.name_of(s), self.styles.of(s),
-                        [(float(p["value"]), med(p) / per(p), p["inproc"]["min"] / per(p),
-                          p["inproc"]["max"] / per(p)) for p in rows])
+                        [(float(p["value"]), med(p) / passes(p), p["inproc"]["min"] / passes(p),
+                          p["inproc"]["max"] / passes(p)) for p in rows])
 
     def by_strategy_sweep(self, pts):
         names = []

@@ -16,7 +16,7 @@ import json
 import os
 import sys
 
-from merge import NOISY_CV, gbps, is_noisy, strategies
+from merge import NOISY_CV, gbps, is_noisy, passes, strategies
 
 
 def med(p):
@@ -553,7 +553,7 @@ def lesson_cpython(run):
                                                                "py-procs")]
         rows = [(st, p) for st, p in rows if p]
         def per_pass(p):
-            return med(p) / ((p.get("params") or {}).get("passes") or 1)
+            return med(p) / passes(p)
         cbest = min((p for p in c_disp if p["value"] == "100"), key=per_pass, default=None)
         if rows:
             n = (rows[0][1].get("params") or {}).get("n", 1000000)
