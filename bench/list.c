@@ -16,6 +16,7 @@
 #include "workload.h"
 
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,31 +170,48 @@ int cmd_list(int argc, char **argv)
 
 int cmd_info(int argc, char **argv)
 {
-    int bandwidth = 0;
+    int           bandwidth = 0;
+    unsigned long mib       = MEMBW_BYTES >> 20;
     for (int a = 1; a < argc; a++) {
         if (strcmp(argv[a], "--help") == 0 || strcmp(argv[a], "-h") == 0) {
-            printf("usage: concbench info [--bandwidth]\n\n"
+            printf("usage: concbench info [--bandwidth] [--bandwidth-mib MIB]\n\n"
                    "Print the machine and build description (CPU model, cores, kernel,\n"
                    "compiler and flags, library versions, the concbench commit) that every\n"
                    "result records, and under \"system\" what tells a quiet machine from a busy\n"
                    "one (hostname, boot id, uptime, load average and runnable threads, CPU\n"
                    "frequency, governor, boost, ASLR, affinity, isolated CPUs), as JSON.\n\n"
-                   "  --bandwidth  also measure the memory read bandwidth with 1..cores threads\n"
-                   "               (best of %u reads of a %u MiB array, the sum kernel's loop):\n"
-                   "               the ceiling of the cpu workload's sum kernel; about a second\n",
-                   MEMBW_REPS, MEMBW_BYTES >> 20);
+                   "  --bandwidth        also measure the memory read bandwidth with 1..cores\n"
+                   "                     threads (best of %u reads of a %u MiB array, the sum\n"
+                   "                     kernel's loop): the ceiling of the cpu workload's sum\n"
+                   "                     kernel; about a second\n"
+                   "  --bandwidth-mib N  the same, reading an array of N MiB (%u..%u); keep it\n"
+                   "                     well above the last-level cache\n",
+                   MEMBW_REPS, MEMBW_BYTES >> 20, MEMBW_MIN_MIB, MEMBW_MAX_MIB);
             return 0;
         }
-        if (strcmp(argv[a], "--bandwidth") != 0)
+        if (strcmp(argv[a], "--bandwidth") == 0) {
+            bandwidth = 1;
+        } else if (strcmp(argv[a], "--bandwidth-mib") == 0) {
+            char *end = NULL;
+            if (a + 1 >= argc)
+                return usage_error("info: --bandwidth-mib needs a size in MiB");
+            errno = 0;
+            mib   = strtoul(argv[++a], &end, 10);
+            if (errno != 0 || end == argv[a] || *end != '\0' || argv[a][0] == '-' ||
+                mib < MEMBW_MIN_MIB || mib > MEMBW_MAX_MIB)
+                return usage_error("info: --bandwidth-mib takes %u..%u (MiB), not '%s'",
+                                   MEMBW_MIN_MIB, MEMBW_MAX_MIB, argv[a]);
+            bandwidth = 1;
+        } else {
             return usage_error("info: unexpected argument '%s' (try --help)", argv[a]);
-        bandwidth = 1;
+        }
     }
     cJSON *j = cJSON_CreateObject();
     machine_json(j);
     sysinfo_system_json(cJSON_AddObjectToObject(j, "system"));
     if (bandwidth) {
         struct membw bw;
-        int          rc = membw_measure((unsigned)sysinfo_cores(), &bw);
+        int          rc = membw_measure((unsigned)sysinfo_cores(), (size_t)mib << 20, &bw);
         if (rc != 0) {
             cJSON_Delete(j);
             return usage_error("info --bandwidth: %s", strerror(-rc));

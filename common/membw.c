@@ -53,20 +53,23 @@ static double read_once(const uint64_t *a, uint64_t n, unsigned t)
     return started == t ? ns_to_s(t1 - t0) : -1;
 }
 
-int membw_measure(unsigned max_threads, struct membw *out)
+int membw_measure(unsigned max_threads, size_t bytes, struct membw *out)
 {
     const size_t huge = 2u << 20;
-    uint64_t     n    = MEMBW_BYTES / sizeof(uint64_t);
-    uint64_t    *a    = aligned_alloc(huge, MEMBW_BYTES);
+    if (bytes < ((size_t)MEMBW_MIN_MIB << 20) || bytes > ((size_t)MEMBW_MAX_MIB << 20))
+        return -EINVAL;
+    size_t    room = (bytes + huge - 1) / huge * huge; /* aligned_alloc's rule */
+    uint64_t  n    = bytes / sizeof(uint64_t);
+    uint64_t *a    = aligned_alloc(huge, room);
     if (a == NULL)
         return -ENOMEM;
-    madvise(a, MEMBW_BYTES, MADV_HUGEPAGE); /* as the cpu workload's array */
+    madvise(a, room, MADV_HUGEPAGE); /* as the cpu workload's array */
     for (uint64_t i = 0; i < n; i++)
         a[i] = i + 1;
     if (max_threads > MEMBW_THREADS)
         max_threads = MEMBW_THREADS;
     memset(out, 0, sizeof(*out));
-    *out   = (struct membw){.bytes = MEMBW_BYTES, .reps = MEMBW_REPS, .max_threads = max_threads};
+    *out   = (struct membw){.bytes = bytes, .reps = MEMBW_REPS, .max_threads = max_threads};
     int rc = 0;
     for (unsigned t = 1; t <= max_threads && rc == 0; t++) {
         double best = 0;
@@ -79,7 +82,7 @@ int membw_measure(unsigned max_threads, struct membw *out)
             if (best == 0 || s < best)
                 best = s;
         }
-        out->gbps[t] = best > 0 ? (double)MEMBW_BYTES / best / 1e9 : 0;
+        out->gbps[t] = best > 0 ? (double)bytes / best / 1e9 : 0;
     }
     free(a);
     return rc;

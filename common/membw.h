@@ -7,7 +7,8 @@
  * memory, with one thread and with several, so concbench measures that
  * ceiling itself with the very same loop, without tasks, chunks, a pool or
  * a clock around each piece: the best of several reads of a 256 MiB array
- * (transparent huge pages advised), split evenly across 1..N threads.
+ * (transparent huge pages advised; another size may be asked for), split
+ * evenly across 1..N threads.
  */
 #ifndef CONCBENCH_MEMBW_H
 #define CONCBENCH_MEMBW_H
@@ -24,7 +25,9 @@ static inline uint64_t sum_u64(const uint64_t *a, uint64_t n)
     return s;
 }
 
-#define MEMBW_BYTES   (256u << 20)
+#define MEMBW_BYTES   (256u << 20) /* the default array */
+#define MEMBW_MIN_MIB 16
+#define MEMBW_MAX_MIB 16384
 #define MEMBW_REPS    7
 #define MEMBW_THREADS 8
 
@@ -35,8 +38,10 @@ struct membw {
     double   gbps[MEMBW_THREADS + 1]; /* 10^9 bytes a second, by thread count */
 };
 
-/* Measure with 1..max_threads threads (at most MEMBW_THREADS). Returns 0,
- * or -errno (no memory, no threads). Takes about a second. */
-int membw_measure(unsigned max_threads, struct membw *out);
+/* Measure with 1..max_threads threads (at most MEMBW_THREADS), reading an
+ * array of `bytes` (MEMBW_MIN_MIB .. MEMBW_MAX_MIB MiB). Returns 0, or
+ * -errno (no memory, no threads, a size out of range). Takes about a
+ * second at 256 MiB, most of it faulting the array in. */
+int membw_measure(unsigned max_threads, size_t bytes, struct membw *out);
 
 #endif

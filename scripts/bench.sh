@@ -45,6 +45,7 @@ RESULTS_DIR=${RESULTS_DIR:-$ROOT/results}
 if [ "${QUICK:-0}" = 1 ]; then
     : "${FILES:=40}" "${DELAY_MS:=5}" "${RUNS:=2}" "${WARMUP:=0}"
     TL_FILES=8 TL_DELAYS=10,20,40,80 RACE_RUNS=1
+    BW_MIB=64 # the quick sum's array is 32 MiB; faulting in 256 MiB took 0.7 s here
 fi
 : "${TL_FILES:=24}" "${TL_DELAYS:=20,40,80,160}" "${RACE_RUNS:=3}"
 : "${FILES:=194}" "${DELAY_MS:=10}" "${RUNS:=5}" "${WARMUP:=1}" "${BAR_WORKERS:=4}"
@@ -85,6 +86,7 @@ fi
 SERVER_PID=""
 TL_PID=""
 HF_PID=""
+PLOT_PID=""
 
 # group_running PGID: true while a process of that group still runs. A
 # zombie does not count: a run whose hyperfine died waits for init to reap
@@ -109,7 +111,7 @@ cleanup() {
         kill -KILL -- "-$HF_PID" 2>/dev/null
         wait "$HF_PID" 2>/dev/null
     fi
-    for pid in $SERVER_PID $TL_PID; do
+    for pid in $SERVER_PID $TL_PID $PLOT_PID; do
         kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
     done
     rm -rf "$SCRATCH"
@@ -169,7 +171,7 @@ say "results in $OUT"
 
 # --- what produced this run ----------------------------------------------
 say "measuring the memory read bandwidth (the sum kernel's ceiling)"
-"$CONCBENCH" info --bandwidth | jq --arg date "$(date -u +%FT%TZ)" \
+"$CONCBENCH" info --bandwidth-mib "${BW_MIB:-256}" | jq --arg date "$(date -u +%FT%TZ)" \
     --arg hyperfine "$(hyperfine --version | awk '{print $2}')" \
     --arg gnuplot "$(gnuplot --version | awk '{print $2"."$4}')" \
     --arg out_fs "$(stat -f -c %T "$SCRATCH")" \
@@ -313,10 +315,15 @@ fi
 # --- merge, tables, charts ------------------------------------------------
 say "merging"
 python3 "$ROOT/scripts/merge.py" "$OUT" || die "merge failed"
-say "drawing charts"
-"$ROOT/scripts/plot.sh" "$OUT" || die "gnuplot failed"
-say "writing the report"
+say "drawing charts and writing the report"
+# report.py needs only the chart list (plot/charts.txt), so it writes
+# while gnuplot draws.
+python3 "$ROOT/scripts/plotdata.py" "$OUT" || die "the charts' data failed"
+"$ROOT/scripts/plot.sh" --draw-only "$OUT" &
+PLOT_PID=$!
 python3 "$ROOT/scripts/report.py" "$OUT" || die "report failed"
+wait "$PLOT_PID" || { PLOT_PID=""; die "gnuplot failed"; }
+PLOT_PID=""
 python3 "$ROOT/scripts/htmlreport.py" "$OUT" || die "the HTML page failed"
 ln -sfn "$STAMP" "$RESULTS_DIR/latest"
 

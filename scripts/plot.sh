@@ -6,11 +6,19 @@
 # core at a time (each writes only its own chart's files). Works as well on
 # a committed reference run as on a fresh one.
 # PLOT_STYLE=slides draws them larger, for a projector.
+# plot.sh --draw-only RUN_DIR skips plotdata.py: RUN_DIR/plot/ is fresh
+# (make bench writes it first, then draws while report.py writes).
 set -eu
-dir=${1:?usage: plot.sh RUN_DIR}
+data=1
+if [ "${1:-}" = --draw-only ]; then
+    data=0
+    shift
+fi
+dir=${1:?usage: plot.sh [--draw-only] RUN_DIR}
 here=$(cd "$(dirname "$0")" && pwd)
 [ -f "$dir/results.json" ] || { echo "plot: $dir has no results.json" >&2; exit 2; }
-python3 "$here/plotdata.py" "$dir"
+[ "$data" = 0 ] || python3 "$here/plotdata.py" "$dir"
+[ -f "$dir/plot/charts.txt" ] || { echo "plot: $dir has no plot/charts.txt" >&2; exit 2; }
 jobs=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)
 # xargs exits non-zero if any gnuplot did. gnuplot's stdin is empty: an
 # empty '-' data file must not read anything else.

@@ -180,7 +180,8 @@ def lesson_cpu(run):
             reads = {st: gbps(run.at(pts2, st, cores)) for st in par2}
             out.append(f"{se2['title'].capitalize()} is bound by memory, not by cores: this "
                        f"machine reads {one:.1f} GB/s with one thread and {many:.1f} GB/s with "
-                       f"{cores} (`concbench info --bandwidth`: the same loop, best of 7). The "
+                       f"{cores} (`concbench info --bandwidth`: the same loop, best of "
+                       f"{bw.get('best_of', 7)} reads of {bw.get('bytes', 256 << 20) >> 20} MiB). The "
                        f"baseline read {gbps(b):.1f} GB/s ({gbps(b) / one * 100:.0f} % of one "
                        f"thread's bandwidth); at {cores} workers " +
                        ", ".join(f"{st} read {reads[st]:.1f} GB/s ({reads[st] / many * 100:.0f} %)"

@@ -113,6 +113,11 @@ expect "info --bandwidth: a positive figure for 1 thread and for every count mea
     test "$(jq '.bandwidth.threads_1_gbps > 0 and
         ([.bandwidth | to_entries[] | select(.key | startswith("threads_")) | .value > 0] | all)' \
         "$SCRATCH/info.json")" = true
+"$CONCBENCH" info --bandwidth-mib 32 >"$SCRATCH/info32.json"
+expect "info --bandwidth-mib 32 reads 32 MiB" test "$(jq '.bandwidth.bytes' "$SCRATCH/info32.json")" = 33554432
+usage_err "--bandwidth-mib takes 16..16384 (MiB), not '8'" info --bandwidth-mib 8
+usage_err "--bandwidth-mib takes 16..16384 (MiB), not '1e3'" info --bandwidth-mib 1e3
+usage_err "--bandwidth-mib needs a size in MiB" info --bandwidth-mib
 expect "--version names the version" bash -c "\"$CONCBENCH\" --version | grep -q '^concbench [0-9]'"
 
 # Inputs that are not what they seem.

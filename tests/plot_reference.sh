@@ -16,4 +16,9 @@ while read -r script chart; do
     expect "$chart.png drawn" test "$(head -c 4 "$SCRATCH/ref/$chart.png" | od -An -c | tr -d ' \n')" = 211PNG
     expect "$chart.svg drawn" grep -q '<svg' "$SCRATCH/ref/$chart.svg"
 done <"$SCRATCH/ref/plot/charts.txt"
+# --draw-only draws from plot/ as it is, and says so when there is none.
+rm -rf "$SCRATCH/ref/plot"
+"$ROOT/scripts/plot.sh" --draw-only "$SCRATCH/ref" 2>"$SCRATCH/draw.err"
+expect "plot.sh --draw-only without plot/ exits 2" test $? -eq 2
+expect "... and says why: $(cat "$SCRATCH/draw.err")" grep -q "no plot/charts.txt" "$SCRATCH/draw.err"
 finish
