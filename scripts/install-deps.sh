@@ -5,11 +5,23 @@
 # root and exits 1. Prints nothing when everything is present.
 set -eu
 
+[ $# -eq 0 ] && exit 0
+# One dpkg-query for them all (one each took half a second for 18 packages
+# on a machine where starting a process is slow): it prints a line for each
+# package it knows, and nothing for one it has never heard of.
+# Only sh and dpkg-query are needed.
+installed=" "
+while read -r name status; do
+    case "$status" in
+        *" installed") installed="$installed${name%%:*} " ;;
+    esac
+done <<EOF
+$(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null || true)
+EOF
 missing=""
 for pkg in "$@"; do
-    status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
-    case "$status" in
-        *" installed") ;;
+    case "$installed" in
+        *" $pkg "*) ;;
         *) missing="$missing $pkg" ;;
     esac
 done
