@@ -61,9 +61,29 @@ expect "points that fetch have latency and a bound" \
             "$run/results.json")" -eq 0
 expect "every point verified, or failed as its lesson says" \
     test "$(jq '[.results[] | select(.ok_point != true)] | length' "$run/results.json")" -eq 0
-expect "the race failed at 2 workers, as it should" \
-    test "$(jq '[.results[] | select(.expected_fail and .workers == 2 and .verified == false)] | length' \
-            "$run/results.json")" -ge 1
+# The race needs both workers on a CPU at once, which a busy machine can
+# deny both of QUICK's short runs (seen with a core taken by another job
+# and other tests beside). Then the report must say the data disagreed,
+# and the race, re-measured the way lessons.sh does (longer runs, up to
+# five), must still lose updates: the kernel races, this run's scheduling
+# did not let it.
+raced=$(jq '[.results[] | select(.expected_fail and .workers == 2 and .verified == false)] | length' \
+    "$run/results.json")
+if [ "$raced" -ge 1 ]; then
+    expect "the race failed at 2 workers, as it should" true
+else
+    echo "the race lost no update in the bench's runs at 2 workers: re-measuring it"
+    expect "REPORT says the race came out right in this run" \
+        grep -q "The data disagrees:\*\* --sync none came out right" "$run/REPORT.md"
+    for attempt in 1 2 3 4 5; do
+        "$CONCBENCH" run --workload cpu --strategy threads --workers 2 --kernel heavy --work 50 \
+            --n 8388608 --sync none --json >"$SCRATCH/race.json"
+        rc=$?
+        [ $rc -eq 1 ] && break
+    done
+    echo "the race lost updates on re-measured run $attempt (exit $rc)"
+    expect "the race, re-measured, fails at 2 workers (exit 1)" test $rc -eq 1
+fi
 expect "the race at 1 worker verified" \
     test "$(jq '[.results[] | select(.value == "none" and .workers == 1 and .verified == true)] | length' \
             "$run/results.json")" -eq 1
