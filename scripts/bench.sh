@@ -37,17 +37,15 @@ set -u -o pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CONCBENCH=${CONCBENCH:-$ROOT/build/concbench}
-if [ -z "${PYTHON:-}" ]; then
-    PYTHON=python3
-    [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
-fi
-# The bench's own scripts (plan, merge, charts' data, report) need only the
-# standard library: Debian's python3 by its path, not through PATH, where a
-# version manager's shim may stand (one such shim started 40 processes and
-# took 0.4 s a call on the machine the README's figures come from).
+# Debian's python3 by its path, not through PATH, where a version
+# manager's shim may stand (one such shim started 40 processes and took
+# 0.4 s a call on the machine the README's figures come from). The bench's
+# own scripts (plan, merge, charts' data, report: standard library only)
+# always run under it; the course's programs too, unless PYTHON names another.
 PY3=python3
 [ -x /usr/bin/python3 ] && PY3=/usr/bin/python3
 export PY3
+PYTHON=${PYTHON:-$PY3}
 RESULTS_DIR=${RESULTS_DIR:-$ROOT/results}
 if [ "${QUICK:-0}" = 1 ]; then
     : "${FILES:=40}" "${DELAY_MS:=5}" "${RUNS:=2}" "${WARMUP:=0}"

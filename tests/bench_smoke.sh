@@ -75,14 +75,9 @@ else
     echo "the race lost no update in the bench's runs at 2 workers: re-measuring it"
     expect "REPORT says the race came out right in this run" \
         grep -q "The data disagrees:\*\* --sync none came out right" "$run/REPORT.md"
-    for attempt in 1 2 3 4 5; do
-        "$CONCBENCH" run --workload cpu --strategy threads --workers 2 --kernel heavy --work 50 \
-            --n 8388608 --sync none --json >"$SCRATCH/race.json"
-        rc=$?
-        [ $rc -eq 1 ] && break
-    done
-    echo "the race lost updates on re-measured run $attempt (exit $rc)"
-    expect "the race, re-measured, fails at 2 workers (exit 1)" test $rc -eq 1
+    race_lost "$SCRATCH/race.json"
+    echo "the race lost updates on re-measured run $RACE_ATTEMPT (exit $RACE_RC)"
+    expect "the race, re-measured, fails at 2 workers (exit 1)" test $RACE_RC -eq 1
 fi
 expect "the race at 1 worker verified" \
     test "$(jq '[.results[] | select(.value == "none" and .workers == 1 and .verified == true)] | length' \

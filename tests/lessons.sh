@@ -11,12 +11,9 @@
 . "$(dirname "$0")/lib.sh"
 C="$CONCBENCH run --workload cpu --workers 2 --json"
 
-for attempt in 1 2 3 4 5; do
-    $C --strategy threads --kernel heavy --work 50 --n 8388608 --sync none >"$SCRATCH/none.json"
-    rc=$?
-    [ $rc -eq 1 ] && break
-done
-echo "the race lost updates on run $attempt"
+race_lost "$SCRATCH/none.json"
+rc=$RACE_RC
+echo "the race lost updates on run $RACE_ATTEMPT"
 expect "sync none exits 1 (got $rc)" test $rc -eq 1
 expect "sync none not verified" test "$(json "$SCRATCH/none.json" verified)" = false
 expect "sync none: failing was expected" test "$(json "$SCRATCH/none.json" expected_fail)" = true

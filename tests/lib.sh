@@ -122,6 +122,20 @@ none_running() {
     return 0
 }
 
+# race_lost FILE: run the unsynchronised shared total at 2 threads (heavy
+# kernel, ~0.3 s a run) up to five times, until one loses updates; FILE
+# holds the last run's JSON, RACE_RC its exit status (1 when updates were
+# lost), RACE_ATTEMPT the run it stopped at. A lost update needs both
+# workers on a CPU at once, which a busy machine can deny a short run.
+race_lost() {
+    for RACE_ATTEMPT in 1 2 3 4 5; do
+        "$CONCBENCH" run --workload cpu --strategy threads --workers 2 --kernel heavy --work 50 \
+            --n 8388608 --sync none --json >"$1"
+        RACE_RC=$?
+        [ $RACE_RC -eq 1 ] && break
+    done
+}
+
 finish() {
     echo "$PASSES passed, $FAILS failed"
     [ "$FAILS" -eq 0 ] && [ "$PASSES" -gt 0 ]
