@@ -4,11 +4,13 @@
 #include "pss.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -36,14 +38,25 @@ uint64_t pss_of(int pid)
     return kb;
 }
 
+/* Whether this process has a child, running or not: waitid says ECHILD
+ * when it has none, and with WNOHANG | WNOWAIT it neither blocks nor reaps. */
+static int have_children(void)
+{
+    siginfo_t si;
+    return waitid(P_ALL, 0, &si, WEXITED | WSTOPPED | WCONTINUED | WNOHANG | WNOWAIT) == 0 ||
+           errno != ECHILD;
+}
+
 /* PSS of pid and, through /proc/PID/task/TID/children, of every process
- * below it. depth bounds the walk. */
+ * below it. depth bounds the walk. The walk reads one file per thread (a
+ * millisecond for 50 threads here), so this process is walked only when
+ * it has children. */
 static uint64_t pss_tree(int pid, int depth)
 {
     uint64_t sum = pss_of(pid);
     char     path[64];
     snprintf(path, sizeof(path), "/proc/%d/task", pid);
-    DIR *d = depth > 0 ? opendir(path) : NULL;
+    DIR *d = depth > 0 && (pid != (int)getpid() || have_children()) ? opendir(path) : NULL;
     if (d == NULL)
         return sum;
     struct dirent *e;
@@ -72,17 +85,31 @@ static void sample(struct pss_sampler *s)
         ;
 }
 
+/* A sample's cost grows with the process (smaps_rollup walks its page
+ * tables; the children walk reads a file per thread): the wait after one
+ * is at least this many times the CPU it took, so the sampler never
+ * takes more than ~2 % of a core from the run it measures. */
+#define PSS_MAX_SHARE 50
+
 static void *sampler_main(void *arg)
 {
     struct pss_sampler *s = arg;
     pthread_mutex_lock(&s->lock);
     while (!s->stop) {
         pthread_mutex_unlock(&s->lock);
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
         sample(s);
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+        long took_ns = (t1.tv_sec - t0.tv_sec) * 1000000000L + (t1.tv_nsec - t0.tv_nsec);
+        long wait_ns = (long)s->interval_ms * 1000000L;
+        if (wait_ns < took_ns * PSS_MAX_SHARE)
+            wait_ns = took_ns * PSS_MAX_SHARE;
         pthread_mutex_lock(&s->lock);
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
-        until.tv_nsec += (long)s->interval_ms * 1000000L;
+        until.tv_sec += wait_ns / 1000000000L;
+        until.tv_nsec += wait_ns % 1000000000L;
         until.tv_sec += until.tv_nsec / 1000000000L;
         until.tv_nsec %= 1000000000L;
         while (!s->stop && pthread_cond_timedwait(&s->wake, &s->lock, &until) == 0)

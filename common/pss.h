@@ -6,9 +6,10 @@
  * that share the parent's array copy-on-write counts that array once per
  * process. PSS (/proc/PID/smaps_rollup) divides each shared page among the
  * processes that map it, so the sum over the run's processes counts it
- * once. A sampler thread reads it every few milliseconds during the run
- * and keeps the largest sum: a few file reads per sample, off the workers'
- * path.
+ * once. A sampler thread reads it every interval during the run and keeps
+ * the largest sum: a few file reads per sample, off the workers' path.
+ * The interval stretches when a sample grows costly (a process with many
+ * threads or mappings), so sampling stays a small share of one core.
  */
 #ifndef CONCBENCH_PSS_H
 #define CONCBENCH_PSS_H
@@ -18,7 +19,7 @@
 struct pss_sampler;
 
 /* Start sampling this process and its children (and theirs) every
- * interval_ms. NULL when no thread could be started or /proc has no
+ * interval_ms, or 50 times what a sample costs when that is longer. NULL when no thread could be started or /proc has no
  * smaps_rollup (then there is no figure). */
 struct pss_sampler *pss_start(unsigned interval_ms);
 
