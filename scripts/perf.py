@@ -18,7 +18,9 @@ Comparisons:
                           concbench at N against curl at 300
   bound-50, bound-1000    eventloop and threads against the latency bound
                           (in-process wall / bound): 500 x 50 ms at 50 in
-                          flight, 5000 x 50 ms at 1000 in flight
+                          flight, 5000 x 50 ms at 1000 in flight; each with
+                          the server and the client sharing the cores, and
+                          with the server on a core of its own (taskset)
   save-ext4               threads at 500 workers, 5000 x 10 ms, saved to
                           the disk the checkout is on vs to a tmpfs
   sum-bandwidth           the memory-bound sum at 1 and 2 threads against
@@ -54,10 +56,10 @@ def log(*a):
 class Server:
     """A `concbench serve` of our own, on a free port, stopped on exit."""
 
-    def __init__(self, binary, files, delay_ms, threads=1):
+    def __init__(self, binary, files, delay_ms, threads=1, cpus=None):
         self.proc = subprocess.Popen(
-            [binary, "serve", "--port", "0", "--files", str(files), "--delay-ms", str(delay_ms),
-             "--threads", str(threads)],
+            pinned(cpus, [binary, "serve", "--port", "0", "--files", str(files), "--delay-ms", str(delay_ms),
+                          "--threads", str(threads)]),
             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline()
         if not line.startswith("listening on "):
@@ -69,6 +71,24 @@ class Server:
     def stop(self):
         self.proc.terminate()
         self.proc.wait()
+
+
+def pinned(cpus, cmd):
+    """cmd run on these CPUs only (taskset execs it: same pid, same rusage)."""
+    return ["taskset", "-c", ",".join(map(str, sorted(cpus))), *cmd] if cpus else cmd
+
+
+def placements():
+    """Where the bound runs put the server and the client: sharing every
+    core (the scheduler places them), then, given two cores or more, the
+    server on one and the client on the others, as if the server were
+    another machine."""
+    cpus = sorted(os.sched_getaffinity(0))
+    out = [("shared cores", None, None)]
+    if len(cpus) >= 2:
+        out.append(("server on cpu %d, client on %s" % (cpus[0], ",".join(map(str, cpus[1:]))),
+                    {cpus[0]}, set(cpus[1:])))
+    return out
 
 
 def raise_nofile():
@@ -318,19 +338,29 @@ def main():
             name = "bound-%d" % workers
             if not want(name):
                 continue
-            s50 = Server(args.bin, files, 50)
-            servers.append(s50)
-            log("%s: %d files x 50 ms at %d in flight, against the bound" % (name, files, workers))
-            samples = interleave([
-                ("eventloop", concbench_run(args.bin, "eventloop", workers, s50, scratch + "/b1"),
-                 fresh(scratch + "/b1")),
-                ("threads", concbench_run(args.bin, "threads", workers, s50, scratch + "/b2"),
-                 fresh(scratch + "/b2")),
-            ], args.rounds, bound_ratio)
+            # One server per placement, both up for the whole comparison so
+            # the placements interleave round by round like the strategies.
+            contenders, where = [], []
+            for k, (place, server_cpus, client_cpus) in enumerate(placements()):
+                srv = Server(args.bin, files, 50, cpus=server_cpus)
+                servers.append(srv)
+                where.append(place)
+                for strategy in ("eventloop", "threads"):
+                    out = "%s/b%d%s" % (scratch, k, strategy)
+                    contenders.append(("%s, %s" % (strategy, place),
+                                       pinned(client_cpus, concbench_run(args.bin, strategy, workers, srv, out)),
+                                       fresh(out)))
+            log("%s: %d files x 50 ms at %d in flight, against the bound (%s)"
+                % (name, files, workers, "; ".join(where)))
+            samples = interleave(contenders, args.rounds, bound_ratio)
             tables.append(summarise("%d files x 50 ms, %d in flight: in-process wall / latency bound" %
-                                    (files, workers), samples, None, "x bound"))
-            s50.stop()
-            servers.remove(s50)
+                                    (files, workers), samples, None, "x bound",
+                                    "Each strategy with the server and the client sharing every core, and "
+                                    "with the server on a core of its own (taskset)."
+                                    if len(where) > 1 else ""))
+            for srv in servers[-len(where):]:
+                srv.stop()
+            del servers[-len(where):]
         if want("sum-bandwidth"):
             # The probe runs in every round beside the sums, and each round's
             # sum is divided by that round's probe: the machine's speed drifts
