@@ -3,8 +3,8 @@
  *
  *     main thread                      worker threads (--workers of them)
  *     -----------                      ----------------------------------
- *     push 0, 1, ... into the          set up my worker state (my own
- *       bounded queue (what fits)      reused easy handle)
+ *     push a first task for each       set up my worker state (my own
+ *       thread into the queue          reused easy handle)
  *     pthread_create x N        --->   loop: pop an index, run that task,
  *     push the rest, close the               write its result into its
  *       queue                                own slot of results[]
@@ -135,12 +135,13 @@ static int threads_run(const struct strategy_run *r)
         free(workers);
         return errc(rc, r->err, r->errsz, "out of memory");
     }
-    /* Dynamic: fill the queue first, so the first threads start working
-     * while the others are being created (a thread costs 0.1-0.2 ms to
-     * start here: 50 of them held every task back by ~9 ms). Only what
-     * fits without a consumer; the rest follows below. */
+    /* Dynamic: a first task for every thread goes in before the threads
+     * start, so the first threads work while the others are being created
+     * (a thread costs 0.1-0.2 ms to start here: 50 of them held every task
+     * back by ~9 ms). No more than that: pushing thousands of chunks first
+     * would hold back the threads instead. The rest follows below. */
     int dynamic = o == NULL || o->schedule != SCHEDULE_STATIC;
-    for (; dynamic && pushed < n && pushed < cap; pushed++)
+    for (; dynamic && pushed < n && pushed < cap && pushed < r->workers; pushed++)
         queue_push(&pool.queue, pushed);
     for (; started < r->workers; started++) {
         workers[started] = (struct worker){.pool = &pool, .id = started};
