@@ -48,15 +48,13 @@ static int have_children(void)
 }
 
 /* PSS of pid and, through /proc/PID/task/TID/children, of every process
- * below it. depth bounds the walk. The walk reads one file per thread (a
- * millisecond for 50 threads here), so this process is walked only when
- * it has children. */
+ * below it. depth bounds the walk (0: pid alone). */
 static uint64_t pss_tree(int pid, int depth)
 {
     uint64_t sum = pss_of(pid);
     char     path[64];
     snprintf(path, sizeof(path), "/proc/%d/task", pid);
-    DIR *d = depth > 0 && (pid != (int)getpid() || have_children()) ? opendir(path) : NULL;
+    DIR *d = depth > 0 ? opendir(path) : NULL;
     if (d == NULL)
         return sum;
     struct dirent *e;
@@ -79,7 +77,9 @@ static uint64_t pss_tree(int pid, int depth)
 
 static void sample(struct pss_sampler *s)
 {
-    uint64_t now = pss_tree((int)getpid(), 4);
+    /* The walk reads one file per thread (a millisecond for 50 threads
+     * here): this process is walked only when it has a child. */
+    uint64_t now = pss_tree((int)getpid(), have_children() ? 4 : 0);
     uint64_t old = atomic_load(&s->peak_kb);
     while (now > old && !atomic_compare_exchange_weak(&s->peak_kb, &old, now))
         ;

@@ -19,8 +19,9 @@
 struct pss_sampler;
 
 /* Start sampling this process and its children (and theirs) every
- * interval_ms, or 50 times what a sample costs when that is longer. NULL when no thread could be started or /proc has no
- * smaps_rollup (then there is no figure). */
+ * interval_ms, or 50 times what a sample costs when that is longer. NULL
+ * when no thread could be started or /proc has no smaps_rollup (then
+ * there is no figure). */
 struct pss_sampler *pss_start(unsigned interval_ms);
 
 /* Take one last sample, stop, and return the largest sum seen in KiB

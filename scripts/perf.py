@@ -340,10 +340,11 @@ def main():
                 continue
             # One server per placement, both up for the whole comparison so
             # the placements interleave round by round like the strategies.
-            contenders, where = [], []
+            contenders, where, mine = [], [], []
             for k, (place, server_cpus, client_cpus) in enumerate(placements()):
                 srv = Server(args.bin, files, 50, cpus=server_cpus)
                 servers.append(srv)
+                mine.append(srv)
                 where.append(place)
                 for strategy in ("eventloop", "threads"):
                     out = "%s/b%d%s" % (scratch, k, strategy)
@@ -358,9 +359,9 @@ def main():
                                     "Each strategy with the server and the client sharing every core, and "
                                     "with the server on a core of its own (taskset)."
                                     if len(where) > 1 else ""))
-            for srv in servers[-len(where):]:
+            for srv in mine:
                 srv.stop()
-            del servers[-len(where):]
+                servers.remove(srv)
         if want("sum-bandwidth"):
             # The probe runs in every round beside the sums, and each round's
             # sum is divided by that round's probe: the machine's speed drifts
