@@ -136,9 +136,9 @@ if [ "$workers" -ge 5 ]; then
     expect "concurrent: out of submission order ($ranks)" \
         test "$(json "$SCRATCH/order.json" in_submission_order)" = false
     # A pool starts a worker per task as the tasks come (as Python's
-    # does): 0.1-0.5 ms a thread here, 10-45 ms under a sanitizer on a
-    # busy machine, enough to let the 100 ms task end before the 10 ms one
-    # has begun. So the order checked is the one each task's own start
+    # does): 0.1-0.5 ms a thread here, ~10 ms under ThreadSanitizer, and
+    # 30 ms or more on a busy CI machine, enough to let the 100 ms task end
+    # before the 10 ms one has begun. So the order checked is the one each task's own start
     # (from the trace) plus its delay predicts, with 30 ms for transfer
     # costs: [5,3,4,2,1] whenever the workers start within ~40 ms.
     starts=$(jq -c '[.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task")]
