@@ -132,42 +132,44 @@ start_server --files 5 --delays $delays
 expect "order run: exit 0" test $? -eq 0
 ranks=$(jq -c .completion_rank "$SCRATCH/order.json")
 workers=$(json "$SCRATCH/order.json" workers)
+T="$SCRATCH/trace.json"
+# A task's span in a trace: a complete event, or the begin of an async pair
+# (the event loop's). A jq definition, for the checks that read them.
+SPANS='def spans: .traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task");'
 if [ "$workers" -ge 5 ]; then
     expect "concurrent: out of submission order ($ranks)" \
         test "$(json "$SCRATCH/order.json" in_submission_order)" = false
     # A pool starts a worker per task as the tasks come (as Python's
     # does): 0.1-0.5 ms a thread here, ~10 ms under ThreadSanitizer, and
     # 30 ms or more on a busy CI machine, enough to let the 100 ms task end
-    # before the 10 ms one has begun. So the order checked is the one each task's own start
-    # (from the trace) plus its delay predicts, with 30 ms for transfer
-    # costs: [5,3,4,2,1] whenever the workers start within ~40 ms.
-    starts=$(jq -c '[.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task")]
-        | sort_by(.args.task) | map(.ts / 1000 | floor)' "$SCRATCH/trace.json")
+    # before the 10 ms one has begun. So the order checked is the one each
+    # task's own start (from the trace) plus its delay predicts, with 30 ms
+    # for transfer costs: [5,3,4,2,1] whenever the workers start within
+    # ~40 ms.
+    starts=$(jq -c "$SPANS"'[spans] | sort_by(.args.task) | map(.ts / 1000 | floor)' "$T")
     expect "concurrent: each ended in the order its start + delay predicts ($ranks, started at $starts ms)" \
-        jq -e --argjson d "[$delays]" --argjson tol 30 '
-        [.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task")
-         | {r: .args.rank, end: (.ts / 1000 + $d[.args.task])}] as $s
+        jq -e --argjson d "[$delays]" --argjson tol 30 "$SPANS"'
+        [spans | {r: .args.rank, end: (.ts / 1000 + $d[.args.task])}] as $s
         | ($s | length) == 5 and ([$s[] as $a | $s[] as $b | select($a.r < $b.r)
-                                  | $a.end <= $b.end + $tol] | all)' "$SCRATCH/trace.json" >/dev/null
+                                  | $a.end <= $b.end + $tol] | all)' "$T" >/dev/null
 else
     expect "one at a time: in submission order ($ranks)" \
         test "$(json "$SCRATCH/order.json" in_submission_order)" = true
     expect "one at a time: ranks 1..5 ($ranks)" test "$ranks" = "[1,2,3,4,5]"
 fi
-T="$SCRATCH/trace.json"
 expect "trace: Chrome trace-event JSON" jq_true '.traceEvents | type == "array"' "$T"
-spans=$(jq '[.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task")] | length' "$T")
+spans=$(jq "$SPANS"'[spans] | length' "$T")
 expect "trace: one span per task (got $spans)" test "$spans" = 5
 expect "trace: every span has a start and a length >= the task's delay" \
     jq_true '[.traceEvents[] | select(.ph == "X" and .cat == "task") | .ts >= 0 and .dur >= 9000] | all' "$T"
 expect "trace: async spans end after they begin" jq_true '
     [.traceEvents[] | select((.ph == "b" or .ph == "e") and .cat == "task")] | group_by(.id)
     | map(length == 2 and (map(select(.ph == "e"))[0].ts >= map(select(.ph == "b"))[0].ts)) | all' "$T"
-expect "trace: args carry task, bytes, outcome and rank" jq_true '
-    [.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task") | .args
+expect "trace: args carry task, bytes, outcome and rank" jq_true "$SPANS"'
+    [spans | .args
      | has("task") and has("bytes") and .outcome == "ok" and .rank >= 1] | all' "$T"
-expect "trace: ranks match the result's" test "$(jq -c '[.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task")]
-    | sort_by(.args.task) | map(.args.rank)' "$T")" = "$ranks"
+expect "trace: ranks match the result's" \
+    test "$(jq -c "$SPANS"'[spans] | sort_by(.args.task) | map(.args.rank)' "$T")" = "$ranks"
 if strategy_has "$STRATEGY" async; then
     expect "trace: the event loop's transfers overlap on its one thread" \
         test "$(jq '[.traceEvents[] | select(.ph == "b" and .cat == "task") | .tid] | unique | length' "$T")" = 1
@@ -232,8 +234,7 @@ if jq -e --arg s "$STRATEGY" '.strategies[] | select(.name == $s) | .options | m
             --url "$URL/index.json" --out "$SCRATCH/dl2-$sc" --trace "$SCRATCH/t-$sc.json" >/dev/null
     done
     workers_of() { # TRACE: the worker of each task, in task order
-        jq -c '[.traceEvents[] | select((.ph == "X" or .ph == "b") and .cat == "task") | {t: .args.task, w: .args.worker}]
-               | sort_by(.t) | map(.w)' "$1"
+        jq -c "$SPANS"'[spans | {t: .args.task, w: .args.worker}] | sort_by(.t) | map(.w)' "$1"
     }
     st=$(workers_of "$SCRATCH/t-static.json")
     expect "static: tasks 0-3 on one worker, 4-7 on the other ($st)" \
