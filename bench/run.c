@@ -192,8 +192,13 @@ static int pick_one(int argc, char **argv, const char *flag, int strategies, con
     if (*out != NULL)
         return 0;
     const char *near = cmdline_suggest(val, names);
-    if (near != NULL)
+    if (near != NULL) /* a typo of a name first: "thread" is one from threads */
         return usage_error("unknown %s '%s' (did you mean %s?)", flag, val, near);
+    const struct strategy *alias = strategies ? strategy_for_course_word(val) : NULL;
+    if (alias != NULL)
+        return usage_error("unknown %s '%s': the course's %s is concbench's '%s' "
+                           "(--%s %s)",
+                           flag, val, val, alias->name, flag, alias->name);
     return usage_error("unknown %s '%s' (%s)", flag, val, text);
 }
 

@@ -7,52 +7,27 @@
 
 #include "registry.h"
 
-#include <pthread.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-extern const struct workload_entry __start_cb_workloads[] __attribute__((weak));
-extern const struct workload_entry __stop_cb_workloads[] __attribute__((weak));
-
 const char *const workload_cap_names[] = {"fetches", "cpu", "io", NULL};
 
-const struct workload_entry *workload_entries(size_t *n)
-{
-    *n = (size_t)(__stop_cb_workloads - __start_cb_workloads);
-    return __start_cb_workloads;
-}
+REGISTRY_SECTION(cb_workloads);
+static struct registry workloads = REGISTRY_INIT(cb_workloads, struct workload);
 
-static const struct workload **sorted;
-static size_t                  nsorted;
-static pthread_once_t          sort_once = PTHREAD_ONCE_INIT;
-
-static void sort_entries(void)
+const struct registry_entry *workload_entries(size_t *n)
 {
-    size_t                       n;
-    const struct workload_entry *e = workload_entries(&n);
-    sorted                         = calloc(n + 1, sizeof(*sorted));
-    if (sorted == NULL)
-        abort(); /* a few pointers at start-up */
-    for (size_t k = 0; k < n; k++)
-        sorted[k] = e[k].workload;
-    registry_sort((const void **)sorted, n, offsetof(struct workload, name),
-                  offsetof(struct workload, order));
-    nsorted = n;
+    return registry_entries(&workloads, n);
 }
 
 const struct workload *const *workload_list(size_t *n)
 {
-    pthread_once(&sort_once, sort_entries);
-    *n = nsorted;
-    return sorted;
+    return (const struct workload *const *)registry_list(&workloads, n);
 }
 
 const struct workload *workload_find(const char *name)
 {
-    size_t n;
-    workload_list(&n);
-    return registry_find((const void *const *)sorted, n, offsetof(struct workload, name), name);
+    return registry_find(&workloads, name);
 }
 
 uint32_t workload_err_count(const struct workload *wl)

@@ -116,8 +116,12 @@ static int header_ok(const char *h)
 
 int dl_check_options(const struct dl_options *o, char *err, size_t errsz)
 {
-    if ((o->url == NULL) == (o->links_path == NULL))
-        return errf(err, errsz, "this workload needs exactly one of --url or --links");
+    if (o->url == NULL && o->links_path == NULL)
+        return errf(err, errsz,
+                    "this workload needs --url (an index or URL list) or --links (a file); "
+                    "'concbench serve' starts a server and prints a URL to give it");
+    if (o->url != NULL && o->links_path != NULL)
+        return errf(err, errsz, "this workload takes one of --url or --links, not both");
     for (unsigned k = 0; k < o->headers.n; k++) {
         if (!header_ok(o->headers.v[k])) {
             /* Never echo the value: it may be a token. */

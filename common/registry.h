@@ -1,23 +1,51 @@
 /*
- * registry.h: what the strategy and workload registries share.
+ * registry.h: one registry for every kind of plug-in.
  *
  * Plug-ins register themselves in linker sections (STRATEGY(),
- * WORKLOAD()); each registry collects its section's descriptors into an
- * array of pointers. These helpers order that array for display and look
- * a name up in it, for any descriptor type that has a `const char *name`
- * and an `int order` member, given their offsets. Nothing here knows a
- * strategy or a workload.
+ * WORKLOAD(), LESSON()): each registration is an entry whose first member
+ * points to the descriptor and whose second names the file that made it.
+ * A struct registry reads one such section and keeps its descriptors in
+ * display order (order, then name); it works for any descriptor type that
+ * has a `const char *name` and an `int order` member, given their offsets.
+ * Nothing here knows a strategy, a workload or a lesson.
  */
 #ifndef CONCBENCH_REGISTRY_H
 #define CONCBENCH_REGISTRY_H
 
+#include <pthread.h>
 #include <stddef.h>
 
-/* Sort v[0..n) by order, then name (a stable, allocation-free insertion
- * sort: a registry holds a handful of entries). */
-void registry_sort(const void **v, size_t n, size_t name_off, size_t order_off);
+/* What every section entry looks like: the descriptor and its file. */
+struct registry_entry {
+    const void *item;
+    const char *file;
+};
 
-/* The entry of v[0..n) called name, or NULL. */
-const void *registry_find(const void *const *v, size_t n, size_t name_off, const char *name);
+struct registry {
+    const struct registry_entry *start, *stop; /* the section's bounds */
+    size_t                       name_off, order_off;
+    pthread_mutex_t              lock;
+    const void                 **sorted; /* built on first use */
+    size_t                       n;
+};
+
+/* A registry of the descriptors of type T in section SECTION, whose
+ * bounds the linker defines as __start_SECTION and __stop_SECTION (declare
+ * them with REGISTRY_SECTION(SECTION) first). */
+#define REGISTRY_SECTION(section)                                                          \
+    extern const struct registry_entry __start_##section[] __attribute__((weak));          \
+    extern const struct registry_entry __stop_##section[] __attribute__((weak))
+#define REGISTRY_INIT(section, T)                                                          \
+    {__start_##section, __stop_##section, offsetof(T, name), offsetof(T, order),           \
+     PTHREAD_MUTEX_INITIALIZER, NULL, 0}
+
+/* Every registration, in link order (for the registry check). */
+const struct registry_entry *registry_entries(const struct registry *r, size_t *n);
+
+/* Every descriptor, by order then name; *n gets the count. Thread-safe. */
+const void *const *registry_list(struct registry *r, size_t *n);
+
+/* The descriptor called name, or NULL. Thread-safe. */
+const void *registry_find(struct registry *r, const char *name);
 
 #endif

@@ -353,6 +353,7 @@ done:
 
 STRATEGY(eventloop) = {
     .name    = "eventloop",
+    .course  = "asyncio, gather, aiohttp, async",
     .summary = "one thread: epoll driving the transfers, N in flight",
     .limits  = "poller epoll; at most --workers transfers in flight; CPU work (cpu tasks, "
                "mixed's stage) runs inline on the loop thread (no parallelism)",

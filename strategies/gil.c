@@ -233,6 +233,7 @@ static const struct opt gil_options[] = {
 
 STRATEGY(gil) = {
     .name      = "gil",
+    .course  = "CPython threads, GIL",
     .summary   = "N pthreads under an emulated global interpreter lock (CPython's design)",
     .limits    = "CPU work holds one global lock, handed over on request every switch interval; "
                  "blocking I/O runs with it released",

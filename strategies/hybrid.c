@@ -49,6 +49,7 @@ static int hybrid_run(const struct strategy_run *r)
 
 STRATEGY(hybrid) = {
     .name    = "hybrid",
+    .course  = "run_in_executor",
     .summary = "event loop for the transfers + a pool of one thread per core for CPU stages",
     .limits  = "at most --workers transfers in flight; CPU stages on a pool of one thread per "
                "core, at most 2 per thread waiting; cpu tasks run on min(--workers, cores) "

@@ -483,6 +483,7 @@ static int mpi_run(const struct strategy_run *r)
 
 STRATEGY(mpi) = {
     .name    = "mpi",
+    .course  = "mpi4py, message passing",
     .summary = "MPI ranks (Open MPI), fed task indices by message from rank 0, on one host or many",
     .limits  = "--workers ranks (under mpirun: its -n), rank 0 handing out the tasks between "
                "its own; "

@@ -68,6 +68,7 @@ static int openmp_run(const struct strategy_run *r)
 
 STRATEGY(openmp) = {
     .name      = "openmp",
+    .course  = "prange, parallel for",
     .summary   = "#pragma omp parallel for schedule(dynamic) over the tasks (libgomp)",
     .limits    = "one easy handle per OpenMP thread; a stop skips the remaining iterations; "
                  "left out of the ThreadSanitizer build (libgomp is not instrumented)",

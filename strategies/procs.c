@@ -264,6 +264,7 @@ done:
 
 STRATEGY(procs) = {
     .name      = "procs",
+    .course  = "multiprocessing, Pool, ProcessPoolExecutor, Process",
     .summary   = "N forked processes fed task indices through a pipe (a multiprocessing pool)",
     .limits    = "one easy handle per process, created after fork; results sent back by pipe",
     .caps      = CAP_PARALLEL | CAP_PROCESSES,

@@ -32,6 +32,7 @@ static int sequential_run(const struct strategy_run *r)
 
 STRATEGY(sequential) = {
     .name        = "sequential",
+    .course  = "for loop, sequential",
     .summary     = "one loop, one task at a time, one reused connection",
     .limits      = "ignores --workers; always 1",
     .caps        = CAP_SHARED_MEMORY | CAP_BASELINE,

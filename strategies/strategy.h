@@ -20,6 +20,7 @@
 
 #include "async.h"
 #include "opt.h"
+#include "registry.h"
 #include "spans.h"
 #include "task.h"
 
@@ -169,6 +170,9 @@ struct strategy {
     int               order;       /* display order in tables and charts */
     const char       *color;       /* colour hint for charts, "#rrggbb" */
     const char       *peer;        /* the model this one varies (gil: threads) */
+    const char       *course;      /* what the course calls this model, comma-separated
+                                      ("asyncio, gather"): a student who types one of
+                                      these words is pointed here */
     const struct opt *options;     /* OPT_END-terminated, or NULL */
     size_t            opts_size;   /* sizeof its options struct */
 
@@ -185,12 +189,6 @@ struct strategy {
     int (*launch)(int argc, char **argv, unsigned *workers);
 };
 
-/* One registration: the descriptor and the file that defines it. */
-struct strategy_entry {
-    const struct strategy *strategy;
-    const char            *file;
-};
-
 /* Define and register this file's strategy:
  *     STRATEGY(threads) = { .name = "threads", ... };
  * sym only names the static object; .name is what users type. */
@@ -198,12 +196,12 @@ struct strategy_entry {
 #define STRATEGY(sym)                                                       \
     static const struct strategy sym;                                       \
     __attribute__((used, section("cb_strategies")))                         \
-    static const struct strategy_entry sym##_entry = {&sym, __FILE__};      \
+    static const struct registry_entry sym##_entry = {&sym, __FILE__};      \
     static const struct strategy sym
 // clang-format on
 
 /* Every registration, in link order: for the registry check. */
-const struct strategy_entry *strategy_entries(size_t *n);
+const struct registry_entry *strategy_entries(size_t *n);
 
 /* Every registered strategy, by display order then name. *n gets the
  * count. Thread-safe after the first call (made by main). */
@@ -211,6 +209,11 @@ const struct strategy *const *strategy_list(size_t *n);
 
 /* The strategy called name, or NULL. */
 const struct strategy *strategy_find(const char *name);
+
+/* The strategy the course's word names ("asyncio", "Pool",
+ * "concurrent.futures.ThreadPoolExecutor": its .course list, any case), or
+ * NULL. */
+const struct strategy *strategy_for_course_word(const char *word);
 
 /* Run another strategy, by name, with its default options: how gil and
  * hybrid build on threads and eventloop. workers and hooks replace the

@@ -169,6 +169,7 @@ static int threads_run(const struct strategy_run *r)
 
 STRATEGY(threads) = {
     .name      = "threads",
+    .course  = "ThreadPoolExecutor, threading, Thread, Queue",
     .summary   = "N pthreads pulling tasks from a bounded queue, one reused connection each",
     .limits    = "one easy handle per thread; results merged after join",
     .caps      = CAP_SHARED_MEMORY | CAP_PARALLEL,

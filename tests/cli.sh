@@ -36,7 +36,19 @@ usage_err "out of range" run --workload cpu --strategy threads --n 9999999999999
 usage_err "--kernel" run --workload cpu --strategy threads --kernel fast
 usage_err "needs a value" run --workload cpu --strategy
 usage_err "unknown option" run --workload cpu --strategy threads --bogus
-usage_err "exactly one of --url or --links" run --workload io --strategy threads
+usage_err "'concbench serve' starts a server and prints a URL" run --workload io --strategy threads
+usage_err "one of --url or --links, not both" run --workload io --strategy threads --url http://127.0.0.1:1/ --links /dev/null
+# The words a course's student types are pointed at the strategy they name.
+usage_err "the course's asyncio is concbench's 'eventloop'" run --workload cpu --strategy asyncio
+usage_err "concbench's 'procs' (--strategy procs)" run --workload cpu --strategy multiprocessing
+usage_err "concbench's 'procs'" run --workload cpu --strategy Pool
+usage_err "concbench's 'procs'" run --workload cpu --strategy 'multiprocessing.Pool()'
+usage_err "concbench's 'threads'" run --workload cpu --strategy ThreadPoolExecutor
+usage_err "concbench's 'threads'" run --workload cpu --strategy concurrent.futures.ThreadPoolExecutor
+for s in $(jq -r '.strategies[] | select(.course != null) | .name' "$LIST_JSON"); do
+    word=$(jq -r --arg s "$s" '.strategies[] | select(.name == $s) | .course | split(",")[0]' "$LIST_JSON")
+    usage_err "concbench's '$s'" run --workload cpu --strategy "$word"
+done
 usage_err "No such file" run --workload io --strategy threads --links "$SCRATCH/none.txt"
 usage_err "--port" serve --port 70000
 usage_err "--files" serve --files 0

@@ -17,6 +17,7 @@
 #define CONCBENCH_WORKLOAD_H
 
 #include "opt.h"
+#include "registry.h"
 #include "strategy.h"
 #include "task.h"
 
@@ -109,25 +110,20 @@ struct workload {
                    struct run_report *rep, cJSON *fields);
 };
 
-struct workload_entry {
-    const struct workload *workload;
-    const char            *file;
-};
-
 /* Define and register this file's workload:
  *     WORKLOAD(cpu) = { .name = "cpu", ... }; */
 // clang-format off
 #define WORKLOAD(sym)                                                       \
     static const struct workload sym;                                       \
     __attribute__((used, section("cb_workloads")))                          \
-    static const struct workload_entry sym##_entry = {&sym, __FILE__};      \
+    static const struct registry_entry sym##_entry = {&sym, __FILE__};      \
     static const struct workload sym
 // clang-format on
 
 /* Every registered workload, by display order then name. */
 const struct workload *const *workload_list(size_t *n);
 const struct workload        *workload_find(const char *name);
-const struct workload_entry  *workload_entries(size_t *n);
+const struct registry_entry  *workload_entries(size_t *n);
 
 /* The name of task error kind err for wl ("connect", "interrupted"). */
 const char *workload_err_name(const struct workload *wl, uint32_t err);

@@ -12,56 +12,73 @@
 #include "util.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* The linker defines these around the section; weak, so a program that
- * links no strategy sees an empty list. */
-extern const struct strategy_entry __start_cb_strategies[] __attribute__((weak));
-extern const struct strategy_entry __stop_cb_strategies[] __attribute__((weak));
+#include <strings.h>
 
 const char *const strategy_cap_names[] = {
     "shared_memory", "parallel", "async", "processes", "gil", "baseline", "distributed", NULL,
 };
 
-const struct strategy_entry *strategy_entries(size_t *n)
-{
-    *n = (size_t)(__stop_cb_strategies - __start_cb_strategies);
-    return __start_cb_strategies;
-}
+/* The linker defines the section's bounds; weak, so a program that links
+ * no strategy sees an empty list. */
+REGISTRY_SECTION(cb_strategies);
+static struct registry strategies = REGISTRY_INIT(cb_strategies, struct strategy);
 
-static const struct strategy **sorted;
-static size_t                  nsorted;
-static pthread_once_t          sort_once = PTHREAD_ONCE_INIT;
-
-static void sort_entries(void)
+const struct registry_entry *strategy_entries(size_t *n)
 {
-    size_t                       n;
-    const struct strategy_entry *e = strategy_entries(&n);
-    sorted                         = calloc(n + 1, sizeof(*sorted));
-    if (sorted == NULL)
-        abort(); /* a few pointers at start-up */
-    for (size_t k = 0; k < n; k++)
-        sorted[k] = e[k].strategy;
-    registry_sort((const void **)sorted, n, offsetof(struct strategy, name),
-                  offsetof(struct strategy, order));
-    nsorted = n;
+    return registry_entries(&strategies, n);
 }
 
 const struct strategy *const *strategy_list(size_t *n)
 {
-    pthread_once(&sort_once, sort_entries);
-    *n = nsorted;
-    return sorted;
+    return (const struct strategy *const *)registry_list(&strategies, n);
 }
 
 const struct strategy *strategy_find(const char *name)
 {
-    size_t n;
-    strategy_list(&n);
-    return registry_find((const void *const *)sorted, n, offsetof(struct strategy, name), name);
+    return registry_find(&strategies, name);
+}
+
+/* Does word equal one of the comma-separated terms of list, ignoring case
+ * and the blanks around each term? */
+static int in_list(const char *list, const char *word, size_t len)
+{
+    while (list != NULL && *list != '\0') {
+        list += strspn(list, " ");
+        size_t n = strcspn(list, ",");
+        size_t m = n;
+        while (m > 0 && list[m - 1] == ' ')
+            m--;
+        if (m == len && strncasecmp(list, word, len) == 0)
+            return 1;
+        list += n + (list[n] == ',');
+    }
+    return 0;
+}
+
+const struct strategy *strategy_for_course_word(const char *word)
+{
+    /* "concurrent.futures.ThreadPoolExecutor", "multiprocessing.Pool()":
+     * try the whole word, then its first and last dotted parts. */
+    size_t      len  = strcspn(word, "(");
+    const char *last = memrchr(word, '.', len);
+    struct {
+        const char *s;
+        size_t      n;
+    } tries[] = {
+        {word, len},
+        {word, strcspn(word, ".(")},
+        {last ? last + 1 : word, last ? len - (size_t)(last + 1 - word) : len},
+    };
+    size_t                        n;
+    const struct strategy *const *v = strategy_list(&n);
+    for (size_t t = 0; t < sizeof(tries) / sizeof(tries[0]); t++)
+        for (size_t k = 0; k < n; k++)
+            if (tries[t].n > 0 && in_list(v[k]->course, tries[t].s, tries[t].n))
+                return v[k];
+    return NULL;
 }
 
 int strategy_run_by_name(const char *name, const struct strategy_run *r, unsigned workers,
