@@ -4,7 +4,7 @@
 # the list of charts), gnuplot draws each with lines.gp or bars.gp: one
 # gnuplot per chart draws both formats (`reset` between them), one per
 # core at a time (each writes only its own chart's files). Works as well on
-# a committed reference run as on a fresh one.
+# the committed example run (results/example) as on a fresh one.
 # PLOT_STYLE=slides draws them larger, for a projector.
 # plot.sh --draw-only RUN_DIR skips plotdata.py: RUN_DIR/plot/ is fresh
 # (make bench writes it first, then draws while report.py writes).

@@ -1,15 +1,16 @@
 #!/usr/bin/env python3
-"""plugins_md.py PLUGINS_JSON [README]: the plug-in tables, in Markdown.
+"""plugins_md.py PLUGINS_JSON [DOC]: the plug-in tables, in Markdown.
 
 Prints, from `concbench list --json`, one table of strategies and one of
 workloads with their options: the same tables `--help` and `list` are
-made from. With README, rewrites the part of it between the lines
-"<!-- plugins: begin -->" and "<!-- plugins: end -->" instead (make
-readme); the registry test checks README holds what this prints.
-Standard library only.
+made from. With DOC (docs/reference.md), rewrites the part of it between
+the lines "<!-- plugins: begin -->" and "<!-- plugins: end -->" instead
+(make docs); the registry test checks every row DOC holds against what
+this prints. Standard library only.
 """
 
 import json
+import os
 import sys
 
 BEGIN, END = "<!-- plugins: begin -->", "<!-- plugins: end -->"
@@ -28,7 +29,8 @@ def md(plugins):
     for s in plugins["strategies"]:
         opts = "<br>".join(opt_text(o) for o in s["options"]) or "–"
         caps = ", ".join(s["caps"]) or "–"
-        out.append(f"| `{s['name']}` | {s['summary']}; {s['limits']} | {caps} | {opts} |")
+        course = f" The course's {s['course']}." if s.get("course") else ""
+        out.append(f"| `{s['name']}` | {s['summary']}; {s['limits']}.{course} | {caps} | {opts} |")
     out += ["", "| workload | what a task is | its options | make bench series |",
             "|---|---|---|---|"]
     for w in plugins["workloads"]:
@@ -40,7 +42,7 @@ def md(plugins):
 
 def main():
     if len(sys.argv) not in (2, 3):
-        sys.exit("usage: plugins_md.py PLUGINS_JSON [README]")
+        sys.exit("usage: plugins_md.py PLUGINS_JSON [DOC]")
     with open(sys.argv[1]) as f:
         tables = md(json.load(f))
     if len(sys.argv) == 2:
@@ -54,7 +56,6 @@ def main():
     _, tail = rest.split(END, 1)
     with open(sys.argv[2] + ".tmp", "w") as f:
         f.write(head + BEGIN + "\n" + tables + END + tail)
-    import os
     os.replace(sys.argv[2] + ".tmp", sys.argv[2])
 
 

@@ -352,7 +352,7 @@ done:
 }
 
 STRATEGY(eventloop) = {
-    .name    = "eventloop",
+    .name    = CB_PLUGIN_NAME, /* "eventloop": the file's name */
     .course  = "asyncio, gather, aiohttp, async",
     .summary = "one thread: epoll driving the transfers, N in flight",
     .limits  = "poller epoll; at most --workers transfers in flight; CPU work (cpu tasks, "

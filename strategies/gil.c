@@ -232,8 +232,8 @@ static const struct opt gil_options[] = {
 };
 
 STRATEGY(gil) = {
-    .name      = "gil",
-    .course  = "CPython threads, GIL",
+    .name      = CB_PLUGIN_NAME, /* "gil": the file's name */
+    .course  = "CPython threads",
     .summary   = "N pthreads under an emulated global interpreter lock (CPython's design)",
     .limits    = "CPU work holds one global lock, handed over on request every switch interval; "
                  "blocking I/O runs with it released",

@@ -48,7 +48,7 @@ static int hybrid_run(const struct strategy_run *r)
 }
 
 STRATEGY(hybrid) = {
-    .name    = "hybrid",
+    .name    = CB_PLUGIN_NAME, /* "hybrid": the file's name */
     .course  = "run_in_executor",
     .summary = "event loop for the transfers + a pool of one thread per core for CPU stages",
     .limits  = "at most --workers transfers in flight; CPU stages on a pool of one thread per "

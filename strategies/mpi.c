@@ -482,7 +482,7 @@ static int mpi_run(const struct strategy_run *r)
 }
 
 STRATEGY(mpi) = {
-    .name    = "mpi",
+    .name    = CB_PLUGIN_NAME, /* "mpi": the file's name */
     .course  = "mpi4py, message passing",
     .summary = "MPI ranks (Open MPI), fed task indices by message from rank 0, on one host or many",
     .limits  = "--workers ranks (under mpirun: its -n), rank 0 handing out the tasks between "

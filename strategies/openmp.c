@@ -67,7 +67,7 @@ static int openmp_run(const struct strategy_run *r)
 }
 
 STRATEGY(openmp) = {
-    .name      = "openmp",
+    .name      = CB_PLUGIN_NAME, /* "openmp": the file's name */
     .course  = "prange, parallel for",
     .summary   = "#pragma omp parallel for schedule(dynamic) over the tasks (libgomp)",
     .limits    = "one easy handle per OpenMP thread; a stop skips the remaining iterations; "

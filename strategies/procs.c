@@ -263,7 +263,7 @@ done:
 }
 
 STRATEGY(procs) = {
-    .name      = "procs",
+    .name      = CB_PLUGIN_NAME, /* "procs": the file's name */
     .course  = "multiprocessing, Pool, ProcessPoolExecutor, Process",
     .summary   = "N forked processes fed task indices through a pipe (a multiprocessing pool)",
     .limits    = "one easy handle per process, created after fork; results sent back by pipe",

@@ -31,8 +31,8 @@ static int sequential_run(const struct strategy_run *r)
 }
 
 STRATEGY(sequential) = {
-    .name        = "sequential",
-    .course  = "for loop, sequential",
+    .name        = CB_PLUGIN_NAME, /* "sequential": the file's name */
+    .course  = "for loop",
     .summary     = "one loop, one task at a time, one reused connection",
     .limits      = "ignores --workers; always 1",
     .caps        = CAP_SHARED_MEMORY | CAP_BASELINE,

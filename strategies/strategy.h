@@ -190,8 +190,11 @@ struct strategy {
 };
 
 /* Define and register this file's strategy:
- *     STRATEGY(threads) = { .name = "threads", ... };
- * sym only names the static object; .name is what users type. */
+ *     STRATEGY(threads) = { .name = CB_PLUGIN_NAME, ... };
+ * sym only names the static object; .name is what users type, and
+ * CB_PLUGIN_NAME is the file's own name ("threads" for threads.c), which
+ * the build defines for every plug-in file: a copy of a strategy under
+ * another file name is another strategy, with nothing else to edit. */
 // clang-format off
 #define STRATEGY(sym)                                                       \
     static const struct strategy sym;                                       \

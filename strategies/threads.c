@@ -168,8 +168,8 @@ static int threads_run(const struct strategy_run *r)
 }
 
 STRATEGY(threads) = {
-    .name      = "threads",
-    .course  = "ThreadPoolExecutor, threading, Thread, Queue",
+    .name      = CB_PLUGIN_NAME, /* "threads": the file's name */
+    .course  = "ThreadPoolExecutor, threading, Queue",
     .summary   = "N pthreads pulling tasks from a bounded queue, one reused connection each",
     .limits    = "one easy handle per thread; results merged after join",
     .caps      = CAP_SHARED_MEMORY | CAP_PARALLEL,

@@ -45,10 +45,19 @@ usage_err "concbench's 'procs'" run --workload cpu --strategy Pool
 usage_err "concbench's 'procs'" run --workload cpu --strategy 'multiprocessing.Pool()'
 usage_err "concbench's 'threads'" run --workload cpu --strategy ThreadPoolExecutor
 usage_err "concbench's 'threads'" run --workload cpu --strategy concurrent.futures.ThreadPoolExecutor
-for s in $(jq -r '.strategies[] | select(.course != null) | .name' "$LIST_JSON"); do
-    word=$(jq -r --arg s "$s" '.strategies[] | select(.name == $s) | .course | split(",")[0]' "$LIST_JSON")
-    usage_err "concbench's '$s'" run --workload cpu --strategy "$word"
-done
+# Every word a strategy declares leads to a strategy that declares it (a
+# copy of a strategy file declares the same words as its original).
+jq -r '.strategies[] | .course // empty | split(",")[] | ltrimstr(" ")' "$LIST_JSON" | sort -u |
+while read -r word; do
+    named=$("$CONCBENCH" run --workload cpu --strategy "$word" 2>&1 | sed -n "s/.*is concbench's '\([^']*\)'.*/\1/p")
+    declared=$(jq -r --arg s "$named" '.strategies[] | select(.name == $s) | .course // ""' "$LIST_JSON")
+    case ", $declared," in
+        *", $word,"*) echo "  '$word' -> $named" ;;
+        *) echo "FAIL: --strategy '$word' named '$named', whose words are '$declared'" ;;
+    esac
+done >"$SCRATCH/words"
+expect "every course word leads to its strategy: $(grep FAIL "$SCRATCH/words")" \
+    test -s "$SCRATCH/words" -a -z "$(grep FAIL "$SCRATCH/words")"
 usage_err "No such file" run --workload io --strategy threads --links "$SCRATCH/none.txt"
 usage_err "--port" serve --port 70000
 usage_err "--files" serve --files 0

@@ -12,7 +12,7 @@ if [ -z "$BROWSER" ]; then
     exit 1
 fi
 
-cp -r "$ROOT/results/reference" "$SCRATCH/run"
+cp -r "$ROOT/results/example" "$SCRATCH/run"
 python3 "$ROOT/scripts/htmlreport.py" "$SCRATCH/run"
 expect "htmlreport.py writes index.html" test -s "$SCRATCH/run/index.html"
 page="$SCRATCH/run/index.html"

@@ -389,7 +389,7 @@ static const struct bench_series cpu_series[] = {
 static const char *const cpu_errors[] = {NULL};
 
 WORKLOAD(cpu) = {
-    .name        = "cpu",
+    .name        = CB_PLUGIN_NAME, /* "cpu": the file's name */
     .summary     = "sum of a materialised int64 array in chunks (kernel sum or heavy, --sync mode)",
     .caps        = WORKLOAD_CPU,
     .order       = 20,

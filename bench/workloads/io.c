@@ -115,7 +115,7 @@ static const struct bench_series io_series[] = {
 };
 
 WORKLOAD(io) = {
-    .name        = "io",
+    .name        = CB_PLUGIN_NAME, /* "io": the file's name */
     .summary     = "download every link of an index or URL list, save atomically, verify",
     .caps        = WORKLOAD_FETCHES | WORKLOAD_IO,
     .order       = 10,

@@ -270,7 +270,7 @@ static const struct bench_series mixed_series[] = {
 };
 
 WORKLOAD(mixed) = {
-    .name        = "mixed",
+    .name        = CB_PLUGIN_NAME, /* "mixed": the file's name */
     .summary     = "download each link, transform its words with --work LCG rounds, verify, save",
     .caps        = WORKLOAD_FETCHES | WORKLOAD_IO | WORKLOAD_CPU,
     .order       = 30,

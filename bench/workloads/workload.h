@@ -111,7 +111,8 @@ struct workload {
 };
 
 /* Define and register this file's workload:
- *     WORKLOAD(cpu) = { .name = "cpu", ... }; */
+ *     WORKLOAD(cpu) = { .name = CB_PLUGIN_NAME, ... };
+ * CB_PLUGIN_NAME is the file's name ("cpu" for cpu.c), as for strategies. */
 // clang-format off
 #define WORKLOAD(sym)                                                       \
     static const struct workload sym;                                       \
