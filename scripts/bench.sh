@@ -39,7 +39,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CONCBENCH=${CONCBENCH:-$ROOT/build/concbench}
 # Debian's python3 by its path, not through PATH, where a version
 # manager's shim may stand (one such shim started 40 processes and took
-# 0.4 s a call on the machine the README's figures come from). The bench's
+# 0.4 s a call on a machine where it was measured). The bench's
 # own scripts (plan, merge, charts' data, report: standard library only)
 # always run under it; the course's programs too, unless PYTHON names another.
 PY3=python3
