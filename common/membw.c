@@ -73,7 +73,7 @@ int membw_measure(unsigned max_threads, size_t bytes, struct membw *out)
         return -ENOMEM;
     madvise(a, room, MADV_HUGEPAGE); /* as the cpu workload's array */
     for (uint64_t i = 0; i < n; i++)
-        a[i] = i + 1;
+        a[i] = i;
     if (max_threads > MEMBW_THREADS)
         max_threads = MEMBW_THREADS;
     memset(out, 0, sizeof(*out));

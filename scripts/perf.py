@@ -23,8 +23,9 @@ Comparisons:
                           with the server on a core of its own (taskset)
   save-ext4               threads at 500 workers, 5000 x 10 ms, saved to
                           the disk the checkout is on vs to a tmpfs
-  sum-bandwidth           the memory-bound sum at 1 and 2 threads against
-                          the read bandwidth concbench measures itself
+  sum-bandwidth           concbench's bandwidth probe and the memory-bound
+                          sum at 1 and 2 threads against an independent
+                          probe (scripts/bwprobe.c, compiled here)
   server-static           the fixture server vs nginx, as many event loops
                           as nginx has workers (1, then one per core):
                           `wrk -t1 -c50 -d5s` on a static file, requests a
@@ -363,22 +364,34 @@ def main():
                 srv.stop()
                 servers.remove(srv)
         if want("sum-bandwidth"):
-            # The probe runs in every round beside the sums, and each round's
-            # sum is divided by that round's probe: the machine's speed drifts
-            # (a virtual machine's more than most), and a ratio of figures
-            # taken minutes apart would measure the drift.
-            log("sum-bandwidth: the sum kernel against the read bandwidth, probed every round")
+            # concbench's probe (`info --bandwidth`) and its sum kernel, each
+            # against an independent probe (scripts/bwprobe.c, compiled here
+            # with -O3 -march=native, sharing no code with concbench), all
+            # three in every round; each round's figure is divided by that
+            # round's independent probe: the machine's speed drifts (a
+            # virtual machine's more than most), and a ratio of figures taken
+            # minutes apart would measure the drift.
+            log("sum-bandwidth: the probe and the sum kernel against an independent probe, every round")
+            indep_bin = os.path.join(scratch, "bwprobe")
+            subprocess.run(["cc", "-O3", "-march=native", "-pthread", "-o", indep_bin,
+                            os.path.join(os.path.dirname(os.path.abspath(__file__)), "bwprobe.c")],
+                           check=True)
             n, passes = 1 << 25, 8  # 256 MiB of int64, as the probe, read 8 times a run
+            cores = min(2, os.cpu_count() or 1)
             sums = {}
-            for w in (1, 2):
+            for w in range(1, cores + 1):
                 sums["sum, %d thread%s" % (w, "s" if w > 1 else "")] = (w, [
                     args.bin, "run", "--workload", "cpu", "--strategy", "threads" if w > 1 else "sequential",
                     "--workers", str(w), "--kernel", "sum", "--n", str(n), "--passes", str(passes), "--json"])
             probe = [args.bin, "info", "--bandwidth"]
-            samples = {name: [] for name in sums}
+            indep = [indep_bin, "256", str(cores), "7"]
+            names = ["info --bandwidth, %d thread%s" % (w, "s" if w > 1 else "") for w in range(1, cores + 1)]
+            samples = {name: [] for name in names + list(sums)}
             probes = []
             for r in range(args.rounds + 1):
-                _, _, out = run_once(probe)
+                _, _, out = run_once(indep)
+                ref = json.loads(out)
+                pwall, pcpu, out = run_once(probe)
                 bw = json.loads(out)["bandwidth"]
                 order = list(sums) if r % 2 == 0 else list(reversed(list(sums)))
                 for name in order:
@@ -386,13 +399,18 @@ def main():
                     wall, cpu, out = run_once(cmd)
                     j = json.loads(out)
                     gbps = j["params"]["n"] * 8 * j["params"]["passes"] / j["wall_s"] / 1e9
-                    ceiling = bw["threads_%d_gbps" % w]
+                    ceiling = ref["threads_%d_gbps" % w]
                     if r > 0:  # round 0 is the warm-up
                         samples[name].append((wall, cpu, gbps, ceiling))
-                        log("  round %d %-16s %.1f GB/s, probe %.1f GB/s: %.3f" % (r, name, gbps, ceiling,
-                                                                                    gbps / ceiling))
+                        log("  round %d %-24s %.1f GB/s, independent probe %.1f GB/s: %.3f"
+                            % (r, name, gbps, ceiling, gbps / ceiling))
                 if r > 0:
-                    probes.append(bw)
+                    probes.append(ref)
+                    for w, name in enumerate(names, 1):
+                        samples[name].append((pwall, pcpu, bw["threads_%d_gbps" % w], ref["threads_%d_gbps" % w]))
+                        log("  round %d %-24s %.1f GB/s, independent probe %.1f GB/s: %.3f"
+                            % (r, name, bw["threads_%d_gbps" % w], ref["threads_%d_gbps" % w],
+                               bw["threads_%d_gbps" % w] / ref["threads_%d_gbps" % w]))
             rows = []
             for name, ss in samples.items():
                 rows.append({
@@ -404,14 +422,15 @@ def main():
                     "ratio_median": statistics.median(x[2] / x[3] for x in ss),
                     "samples": [{"wall_s": x[0], "cpu_s": x[1], "gbps": x[2], "probe_gbps": x[3]} for x in ss],
                 })
-            tables.append({"title": "sum of %d int64 (256 MiB) x %d passes: GB/s against the read bandwidth "
-                                    "probed in the same round (best of 7 reads, same loop, same thread count)"
-                                    % (n, passes),
+            tables.append({"title": "concbench's probe and its sum of %d int64 (256 MiB) x %d passes: GB/s "
+                                    "against an independent probe in the same round (scripts/bwprobe.c, "
+                                    "-O3 -march=native, best of 7, same thread count; targets: probe within "
+                                    "10 %%, sequential sum >= 0.9)" % (n, passes),
                            "yardstick": None, "unit": "GB/s", "rows": rows,
-                           "note": "probe medians: " + ", ".join(
+                           "note": "independent probe medians: " + ", ".join(
                                "%d thread%s %.1f GB/s" % (w, "s" if w > 1 else "",
                                                            statistics.median(p["threads_%d_gbps" % w] for p in probes))
-                               for w in (1, 2))})
+                               for w in range(1, cores + 1))})
         if want("server-static") or want("server-delay"):
             # One event loop against one nginx worker, then one of each per core.
             for n in sorted({1, os.cpu_count() or 1}):

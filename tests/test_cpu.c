@@ -17,7 +17,7 @@
 static uint64_t naive(const char *kernel, uint64_t n, uint64_t work)
 {
     uint64_t s = 0;
-    for (uint64_t i = 1; i <= n; i++) {
+    for (uint64_t i = 0; i < n; i++) { /* the course's range(n) */
         uint64_t x = i;
         if (strcmp(kernel, "heavy") == 0)
             for (uint64_t k = 0; k < work; k++)
@@ -182,6 +182,22 @@ static void test_passes(void)
     }
 }
 
+/* The course's own case, its own figure: sum(range(10**6)) in chunks of
+ * 100 is 499999500000 (notebook 3), written here as the course printed it. */
+static void test_course(void)
+{
+    const char    *args[] = {"kernel", "sum", "n", "1000000", "chunk", "100", NULL};
+    struct outcome o;
+    if (run_all(args, 1, &o) != 0)
+        return;
+    const cJSON *sum = cJSON_GetObjectItem(o.fields, "sum");
+    const cJSON *exp = cJSON_GetObjectItem(o.fields, "expected");
+    CHECK(o.tasks.n == 10000 && o.rep.verified);
+    CHECK(cJSON_IsString(sum) && strcmp(sum->valuestring, "499999500000") == 0);
+    CHECK(cJSON_IsString(exp) && strcmp(exp->valuestring, "499999500000") == 0);
+    done(&o);
+}
+
 static void test_needs(void)
 {
     const struct workload *wl = workload_find("cpu");
@@ -206,6 +222,7 @@ int main(void)
     test_sync_modes();
     test_passes();
     test_needs();
+    test_course();
     run_case("sum", 1000, 64, 0);
     run_case("sum", 1, 1, 0);
     run_case("sum", 100003, 1000, 0); /* last chunk short */

@@ -1,7 +1,8 @@
 /*
  * cpu.c: the CPU-bound workload, a sum over chunks of an array.
  *
- * The array is materialised (a[i] = i + 1) before any strategy runs, so the
+ * The array is the course's range(n): a[i] = i, materialised before any
+ * strategy runs (n = 1e6 sums to 499999500000, as in the course), so the
  * timed region only reads and computes; a forked pool shares it copy-on-
  * write. Task k sums chunk k. Two kernels:
  *   sum    add the elements: memory-bound, a few cycles per element;
@@ -10,7 +11,7 @@
  *          results: compute-bound, cost per element set by --work.
  * The compiler cannot fold either loop: the data is in memory, and the
  * heavy chain has a runtime length. The answer is checked against a value
- * computed independently, without touching the array: n(n+1)/2 for sum, and
+ * computed independently, without touching the array: n(n-1)/2 for sum, and
  * for heavy the LCG jumped ahead `work` steps in O(log work) (an affine map
  * composed with itself), applied to that closed form. All arithmetic wraps
  * mod 2^64, the same in both.
@@ -112,7 +113,7 @@ static int cpu_setup(const void *opts, struct tasks *t, char *err, size_t errsz)
     c->sync   = (enum sync)o->sync;
     c->passes = o->passes;
     /* A distributed strategy's workers hold no array: each makes the
-     * chunks it is given (a[i] = i + 1 is a function of the index). */
+     * chunks it is given (a[i] = i is a function of the index). */
     unsigned caps = t->strategy_caps;
     c->a          = caps & CAP_DISTRIBUTED ? NULL : array_alloc(c->n);
     if (c->a == NULL && !(caps & CAP_DISTRIBUTED)) {
@@ -122,7 +123,7 @@ static int cpu_setup(const void *opts, struct tasks *t, char *err, size_t errsz)
     }
     pthread_mutex_init(&c->total_lock, NULL);
     for (uint64_t i = 0; c->a != NULL && i < c->n; i++)
-        c->a[i] = i + 1;
+        c->a[i] = i;
     c->nchunks = (c->n + c->chunk - 1) / c->chunk;
     *t         = (struct tasks){
                 .ops = &cpu_ops, .ctx = c, .n = (size_t)(c->nchunks * c->passes), .strategy_caps = caps};
@@ -205,7 +206,7 @@ static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
     const uint64_t *a = c->a ? c->a + lo : w;
     if (c->a == NULL)
         for (uint64_t k = 0; k < len; k++)
-            ((uint64_t *)w)[k] = lo + k + 1;
+            ((uint64_t *)w)[k] = lo + k;
     for (uint64_t b = 0; b < len; b += EXEC_CHECK_EVERY) {
         uint64_t        blen = len - b < EXEC_CHECK_EVERY ? len - b : EXEC_CHECK_EVERY;
         const uint64_t *p    = a + b;
@@ -225,16 +226,18 @@ static void cpu_run(void *ctx, void *w, size_t i, struct task_result *r)
     r->done     = 1;
 }
 
-/* n(n+1)/2 mod 2^64, halving the even factor first so nothing overflows
- * before the wrap we intend. */
-static uint64_t triangular(uint64_t n)
+/* 0 + 1 + ... + (n-1) = n(n-1)/2 mod 2^64, halving the even factor first
+ * so nothing overflows before the wrap we intend. */
+static uint64_t range_sum(uint64_t n)
 {
-    return (n % 2 == 0) ? (n / 2) * (n + 1) : n * ((n + 1) / 2);
+    if (n == 0)
+        return 0;
+    return (n % 2 == 0) ? (n / 2) * (n - 1) : n * ((n - 1) / 2);
 }
 
 static uint64_t cpu_expected(const struct cpu_ctx *c)
 {
-    uint64_t s = triangular(c->n);
+    uint64_t s = range_sum(c->n);
     if (c->kernel == KERNEL_SUM)
         return c->passes * s;
     uint64_t ak, ck;
