@@ -3,6 +3,7 @@
 #   make          install missing Debian packages, configure and build
 #   make test     the same, then run the ctest suite
 #   make bench    the same, then run the benchmark matrix and draw the charts
+#   make lessons  the same, then every lesson of the course, each decided by its own rounds
 #   make perf     the same, then concbench against curl, nginx and the memory bandwidth
 #   make soak     the same, then every strategy under injected faults, repeatedly
 #   make install  the binary and its man page under PREFIX (DESTDIR for staging)
@@ -34,7 +35,7 @@ FUZZ_SECONDS ?= 60
 # keeps the generator it was made with.
 generator = $(if $(wildcard $(1)/CMakeCache.txt),,-G Ninja)
 
-.PHONY: all deps build install test test-asan test-tsan bench perf soak fuzz docs clean
+.PHONY: all deps build install lessons test test-asan test-tsan bench perf soak fuzz docs clean
 
 all: build
 
@@ -71,6 +72,11 @@ test-tsan: deps
 
 bench: build
 	scripts/bench.sh
+
+# Every lesson of the course, each a claim decided by its own interleaved
+# rounds (about a minute on 2 cores): `concbench lesson all`.
+lessons: build
+	$(BUILD)/concbench lesson all
 
 # concbench against outside yardsticks (curl --parallel, nginx, the memory
 # bandwidth), interleaved: results/perf/<UTC timestamp>/perf.md and .json.

@@ -21,6 +21,7 @@ int cmd_list(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_info(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_lesson(int argc, char **argv);
 
 /* Add the machine/build description every result carries to obj. */
 void machine_json(cJSON *obj);

@@ -30,6 +30,7 @@ static const struct command {
     {"list", cmd_list, "list the strategies and workloads (--json: with every detail)"},
     {"info", cmd_info, "print the machine, the build and the system's state as JSON"},
     {"compare", cmd_compare, "compare two make-bench runs: medians, ratios, significance"},
+    {"lesson", cmd_lesson, "run one of the course's lessons as a claim the numbers decide"},
     {NULL, NULL, NULL},
 };
 

@@ -28,6 +28,10 @@
 #   WARMUP         warm-up runs of each strategy (and contender program) the
 #                  first time a series runs it, on its last point [1; QUICK 0]
 #   BAR_WORKERS    worker count of the bar and cost charts [4]
+#   LESSONS        the course's lessons to decide after the matrix (each a
+#                  claim `concbench lesson` tests in its own interleaved
+#                  rounds): all, none, or ids [all; QUICK none]. One that
+#                  comes out contradicted makes the bench exit 1.
 #   RESULTS_DIR    where run folders go [results/]
 #   DOWNLOAD_DIR   where downloads go [a fresh folder in /dev/shm, else TMPDIR]
 #   CONCBENCH      the binary [build/concbench]
@@ -50,10 +54,11 @@ RESULTS_DIR=${RESULTS_DIR:-$ROOT/results}
 if [ "${QUICK:-0}" = 1 ]; then
     : "${FILES:=40}" "${DELAY_MS:=5}" "${RUNS:=2}" "${WARMUP:=0}"
     TL_FILES=8 TL_DELAYS=10,20,40,80 RACE_RUNS=1
+    : "${LESSONS:=none}"
     BW_MIB=64 # the quick sum's array is 32 MiB; faulting in 256 MiB took 0.7 s here
 fi
 : "${TL_FILES:=24}" "${TL_DELAYS:=20,40,80,160}" "${RACE_RUNS:=3}"
-: "${FILES:=194}" "${DELAY_MS:=10}" "${RUNS:=5}" "${WARMUP:=1}" "${BAR_WORKERS:=4}"
+: "${FILES:=194}" "${DELAY_MS:=10}" "${RUNS:=5}" "${WARMUP:=1}" "${BAR_WORKERS:=4}" "${LESSONS:=all}"
 
 die() { echo "bench: $*" >&2; exit 2; }
 # Open MPI's documented switches for running as root, for this bench's own
@@ -68,6 +73,12 @@ for v in FILES DELAY_MS RUNS WARMUP BAR_WORKERS; do
 done
 [ "$RUNS" -ge 2 ] || die "RUNS must be at least 2 (a median needs a spread)"
 [ "$FILES" -ge 1 ] || die "FILES must be at least 1"
+if [ "$LESSONS" != all ] && [ "$LESSONS" != none ]; then
+    for id in $LESSONS; do
+        "$CONCBENCH" lesson list | awk '{print $1}' | grep -qxF -- "$id" ||
+            die "unknown lesson '$id' in LESSONS (known: $("$CONCBENCH" lesson list | awk '{print $1}' | tr '\n' ' '))"
+    done
+fi
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 OUT="$RESULTS_DIR/$STAMP"
@@ -314,6 +325,36 @@ if awk -F'\t' '$4 == "py-threads" && $2 == "cpu"' "$RAW/plan.tsv" | grep -q .; t
     done
 fi
 
+# --- the lessons: each claim of the course, decided by its own rounds -------
+# `concbench lesson` runs each lesson's series interleaved until the 95 %
+# interval of its paired statistic decides the claim or its budget ends,
+# with a fixture server of its own: lessons.json, and lessons/ID.json each.
+LESSONS_RC=0
+if [ "$LESSONS" != none ]; then
+    say "the lessons: $([ "$LESSONS" = all ] && "$CONCBENCH" lesson list | wc -l || echo "$LESSONS" | wc -w) claims of the course, each decided by its own interleaved rounds"
+    ids=$LESSONS
+    [ "$LESSONS" = all ] && ids=all
+    if [ "$ids" = all ]; then
+        "$CONCBENCH" lesson all --json --out "$OUT/lessons" >"$RAW/lessons.json" 2>>"$RAW/lessons.log"
+        LESSONS_RC=$?
+    else
+        LESSONS_RC=0
+        for id in $ids; do
+            "$CONCBENCH" lesson "$id" --json --out "$OUT/lessons" >"$RAW/lesson-$id.json" 2>>"$RAW/lessons.log"
+            rc=$?
+            [ $rc -gt $LESSONS_RC ] && LESSONS_RC=$rc
+        done
+        jq -s '{lessons: .}' $(for id in $ids; do echo "$RAW/lesson-$id.json"; done) >"$RAW/lessons.json"
+    fi
+    if [ $LESSONS_RC -le 1 ] && jq -e '.lessons | length > 0' "$RAW/lessons.json" >/dev/null 2>&1; then
+        mv "$RAW/lessons.json" "$OUT/lessons.json"
+        jq -r '.lessons[] | "  \(.id): \(.verdict)"' "$OUT/lessons.json" | while read -r l; do say "$l"; done
+    else
+        say "  the lessons did not finish (exit $LESSONS_RC; see raw/lessons.log)"
+        FAILED_STEPS=$((FAILED_STEPS + 1))
+    fi
+fi
+
 # --- what the machine was doing by the end ----------------------------------
 "$CONCBENCH" info | jq '.system' >"$RAW/system-end.json" &&
     jq --slurpfile sys "$RAW/system-end.json" '. + {system_end: $sys[0]}' "$OUT/machine.json" \
@@ -337,5 +378,9 @@ ln -sfn "$STAMP" "$RESULTS_DIR/latest"
 # A point counts as failed when it did not verify, unless failing is its
 # lesson (the race) and it failed the way it should.
 bad=$(jq '[.results[] | select(.ok_point != true)] | length' "$OUT/results.json")
+contradicted=""
+[ -f "$OUT/lessons.json" ] &&
+    contradicted=$(jq -r '[.lessons[] | select(.verdict == "contradicted") | .id] | join(", ")' "$OUT/lessons.json")
 say "done: $OUT ($(jq '.results | length' "$OUT/results.json") points, $bad failed or unverified)"
-[ "$bad" -eq 0 ] && [ "$FAILED_STEPS" -eq 0 ] || exit 1
+[ -n "$contradicted" ] && say "CONTRADICTED: $contradicted (the numbers here say the opposite of the course: REPORT.md says why)"
+[ "$bad" -eq 0 ] && [ "$FAILED_STEPS" -eq 0 ] && [ -z "$contradicted" ] || exit 1

@@ -135,7 +135,7 @@ def lesson_io(run):
                    f"machine's own costs show: cores shared with the server, connection set-up, "
                    f"saving files.")
     if far:
-        out.append(f"**The data disagrees for {names(far)}:** never within 1.5x of the bound in "
+        out.append(f"Against expectation in this run's medians, for {names(far)}: never within 1.5x of the bound in "
                    f"this run, so the lesson did not hold for {'it' if len(far) == 1 else 'them'}.")
     return out + [""] + run.chart(se["id"], "I/O-bound wall time against workers")
 
@@ -202,7 +202,7 @@ def lesson_cpu(run):
                  f"beat the baseline: the machine's speed changed during the run (see the cv "
                  f"column in summary.md)" for st in single if sp[st] > 1.2]
     if problems:
-        out.append("**The data disagrees:** " + "; ".join(problems) + ".")
+        out.append("Against expectation in this run's medians (a verdict is the lessons table's): " + "; ".join(problems) + ".")
     return out + [""] + run.chart(wl["name"], "CPU-bound speedup")
 
 
@@ -260,7 +260,7 @@ def lesson_gil(run):
             if overlap > 0.001:
                 problems.append("the trace shows two holders of the lock at once")
         if problems:
-            out.append("**The data disagrees:** " + "; ".join(problems) + ".")
+            out.append("Against expectation in this run's medians (a verdict is the lessons table's): " + "; ".join(problems) + ".")
         out += [""] + run.chart("gil", "Threads with and without a GIL")
         out += run.chart("gil_timeline", "The lock over time")
     return out
@@ -306,7 +306,7 @@ def lesson_sync(run):
                            f"{p['runs']} runs: load, add and store are three steps, and two workers "
                            f"interleaving them lose each other's updates.")
             else:
-                out.append(f"**The data disagrees:** --{vary} {p['value']} came out right in all "
+                out.append(f"Against expectation in this run's medians (a verdict is the lessons table's): --{vary} {p['value']} came out right in all "
                            f"{p['runs']} runs at {w} workers; no lost update happened in this run.")
         one = [p for p in pts if p["workers"] == 1 and p["value"] != default and not p["verified"]]
         if not one and 1 in counts:
@@ -373,7 +373,7 @@ def lesson_overheads(run):
                            f"model ({best['strategy']}, {s(med(best))})" +
                            (f" and {x(med(b) / med(h))} faster than the baseline" if b else "") + ".")
             else:
-                out.append(f"**The data disagrees:** on {wl['name']} at {w} workers "
+                out.append(f"Against expectation in this run's medians (a verdict is the lessons table's): on {wl['name']} at {w} workers "
                            f"{h['strategy']} took {s(med(h))} and did not beat {best['strategy']} "
                            f"({s(med(best))}).")
         loops = [p for p in single if run.has(p["strategy"], "async")]
@@ -409,7 +409,7 @@ def lesson_messages(run):
                              (f"; its ranks spent {st['message_s']:.4f} s in messages against "
                               f"{st['task_s']:.3f} s in tasks" if st.get("task_s") else "") + ".")
                 if p["speedup"] < 0.7 * run.cores:
-                    lines.append(f"**The data disagrees:** {d} reached only {x(p['speedup'])} at "
+                    lines.append(f"Against expectation in this run's medians (a verdict is the lessons table's): {d} reached only {x(p['speedup'])} at "
                                  f"{run.cores} ranks.")
         if disp:
             wl, se, pts = disp[0]
@@ -593,7 +593,7 @@ def lesson_cpython(run):
             problems.append(f"the racy heavy sum lost no update in {nh} runs")
         out.append(said)
     if problems:
-        out.append("**The data disagrees:** " + "; ".join(problems) + ".")
+        out.append("Against expectation in this run's medians (a verdict is the lessons table's): " + "; ".join(problems) + ".")
     return out + [""] + run.chart("gil", "C threads, the emulated GIL and CPython's")
 
 
@@ -615,6 +615,54 @@ def noise(run):
                    f"{' --' + p['vary'] + ' ' + str(p['value']) if p['vary'] != '-' else ''} at "
                    f"{p['workers']} workers, cv {p['inproc']['cv'] * 100:.0f} % "
                    f"({s(p['inproc']['min'])} – {s(p['inproc']['max'])})")
+    return out + [""]
+
+
+def fmt(v, unit):
+    """A measured figure as the lessons table writes it."""
+    if v is None:
+        return "–"
+    text = f"{v:.3g}"
+    return text + (unit if unit in ("x", "%") else f" {unit}" if unit else "")
+
+
+def lessons(run_dir):
+    """The lessons table: every lesson's claim, the course's figure, the
+    measured figure with its 95 % interval and the verdict, from
+    lessons.json (`concbench lesson all`, the same code as `make lessons`)."""
+    path = os.path.join(run_dir, "lessons.json")
+    if not os.path.exists(path):
+        return ["## The lessons", "",
+                "The lessons were not run with this bench (QUICK, or `LESSONS=none`): "
+                "`make lessons` runs them, each a claim of the course decided by its own "
+                "interleaved rounds.", ""]
+    with open(path) as f:
+        ls = json.load(f).get("lessons", [])
+    out = ["## The lessons", "",
+           "Each lesson is one of the course's claims, measured here in interleaved rounds until "
+           "the 95 % interval of its paired statistic decided it or its time ran out "
+           "(`concbench lesson ID` runs one; [the method](../../docs/method.md) says how).", ""]
+    bad = [l for l in ls if l["verdict"] == "contradicted"]
+    if bad:
+        out += [f"**{len(bad)} lesson{'s' if len(bad) > 1 else ''} contradicted: "
+                f"{', '.join(l['id'] for l in bad)}.** The numbers of this machine say the "
+                f"opposite of the course; see below.", ""]
+    out += ["| lesson | the claim | the course | measured | 95 % interval | verdict |",
+            "|---|---|---|---:|---|---|"]
+    for l in ls:
+        ci = l.get("ci") or [None, None]
+        interval = (f"[{fmt(ci[0], l.get('unit', ''))}, {fmt(ci[1], l.get('unit', ''))}]"
+                    if ci[0] is not None else "–")
+        verdict = l["verdict"] if l["verdict"] != "contradicted" else "**contradicted**"
+        out.append(f"| [{l['id']}](lessons/{l['id']}.json) | {l['claim']} | {l.get('course') or '–'} "
+                   f"| {l.get('statistic', '')}: {fmt(l.get('estimate'), l.get('unit', ''))} "
+                   f"| {interval} | {verdict} |")
+    out.append("")
+    for l in ls:
+        line = f"- **{l['id']}** ({l['verdict']}, {l['rounds']} rounds): {l['explanation']}"
+        if l["verdict"] != "holds" and l.get("reason"):
+            line += f" Why {l['verdict']}: {l['reason']}"
+        out.append(line)
     return out + [""]
 
 
@@ -659,6 +707,10 @@ def main():
                   f"server ran, so delays, sizes and the latency bound are whatever that server "
                   f"and its index say, and no timeline was drawn.", ""]
     lines += busy(run)
+    lines += lessons(sys.argv[1])
+    lines += ["## The full matrix", "",
+              "What every strategy did on every series, from the medians of the bench's rounds: "
+              "for engineers, and for the charts below.", ""]
     for lesson in (lesson_io, lesson_cpu, lesson_gil, lesson_sync, lesson_overheads, timeline,
                    lesson_cpython, lesson_messages, noise):
         lines += lesson(run)
