@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "cmdline.h"
 #include "lesson.h"
+#include "lessonchart.h"
 #include "lessonrun.h"
 #include "stats.h"
 #include "sysinfo.h"
@@ -509,6 +510,14 @@ static cJSON *outcome_json(const struct outcome *o)
         cJSON_AddStringToObject(e, "statistic", lp->statistic);
         cJSON_AddStringToObject(e, "unit", lp->unit);
         cJSON_AddStringToObject(e, "holds_if", rel);
+        cJSON *hl = cJSON_AddArrayToObject(e, "holds_line");
+        cJSON *cl = cJSON_AddArrayToObject(e, "contra_line");
+        cJSON_AddItemToArray(hl, num_or_null(lp->holds));
+        cJSON_AddItemToArray(cl, num_or_null(lp->contra));
+        if (lp->rel == LESSON_WITHIN) {
+            cJSON_AddItemToArray(hl, num_or_null(lp->holds_hi));
+            cJSON_AddItemToArray(cl, num_or_null(lp->contra_hi));
+        }
         cJSON_AddStringToObject(e, "verdict", verdict_names[o->rounds ? pr->verdict : V_INCONCLUSIVE]);
         cJSON_AddItemToObject(e, "estimate", num_or_null(o->rounds ? pr->estimate : NAN));
         cJSON *ci = cJSON_AddArrayToObject(e, "ci");
@@ -610,14 +619,15 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: concbench lesson list [--json]\n"
             "       concbench lesson ID|all [--json] [--out DIR] [--budget S] [--seed S] [--quiet]\n"
-            "       concbench lesson --replay FILE [--json]\n\n"
+            "       concbench lesson --replay FILE [--json] [--out DIR]\n\n"
             "Run one of the course's lessons (or all of them) as a claim the numbers decide:\n"
             "its series run interleaved, round after round, until the 95 %% interval of each\n"
             "paired statistic decides the claim or the time budget ends. Prints the claim,\n"
             "the course's figure, the measured figure with its interval and the verdict:\n"
             "holds, contradicted or inconclusive (with what would decide it).\n\n"
             "  --json         print one JSON object (all: {\"lessons\": [...]})\n"
-            "  --out DIR      also write DIR/ID.json for each lesson run\n"
+            "  --out DIR      also write DIR/ID.json for each lesson run, and its chart,\n"
+            "                 DIR/ID.png and DIR/ID.svg, when gnuplot is on PATH\n"
             "  --budget S     seconds of rounds per lesson (1..600) [default: the lesson's own]\n"
             "  --seed S       the fixture server's seed [default 1]\n"
             "  --quiet        no progress lines on stderr\n"
@@ -674,7 +684,21 @@ static int list_lessons(int json)
     return rc;
 }
 
-static int replay_command(const char *path, int json)
+/* Write lesson j to DIR/ID.json and draw its chart there (when gnuplot is
+ * on PATH; a chart that fails is said, not fatal). */
+static int write_out(const char *out, const cJSON *j, const char *id, char *err, size_t errsz)
+{
+    char *s  = cJSON_Print(j);
+    int   rc = s ? write_json(out, id, s, err, errsz) : -ENOMEM;
+    free(s);
+    if (rc == 0 && lesson_chart_available() && lesson_chart(j, out, err, errsz) != 0) {
+        fprintf(stderr, "concbench: lesson %s: no chart: %s\n", id, err);
+        err[0] = '\0';
+    }
+    return rc;
+}
+
+static int replay_command(const char *path, int json, const char *outdir)
 {
     char  *text = NULL, err[512] = "";
     size_t len  = 0;
@@ -700,6 +724,8 @@ static int replay_command(const char *path, int json)
                 print_outcome(&o);
             }
             cJSON *j = outcome_json(&o);
+            if (outdir != NULL)
+                rc = write_out(outdir, j, o.l->name, err, sizeof(err));
             if (arr)
                 cJSON_AddItemToArray(arr, j);
             else {
@@ -764,7 +790,7 @@ int cmd_lesson(int argc, char **argv)
         }
     }
     if (replay_file != NULL)
-        return replay_command(replay_file, json);
+        return replay_command(replay_file, json, out);
     if (id == NULL)
         return usage(stderr), EXIT_USAGE;
     if (strcmp(id, "list") == 0)
@@ -811,11 +837,8 @@ int cmd_lesson(int argc, char **argv)
         if (!json)
             print_outcome(&o);
         cJSON *j = outcome_json(&o);
-        if (out != NULL) {
-            char *s = cJSON_Print(j);
-            rc      = s ? write_json(out, l->name, s, err, sizeof(err)) : -ENOMEM;
-            free(s);
-        }
+        if (out != NULL)
+            rc = write_out(out, j, l->name, err, sizeof(err));
         if (all)
             cJSON_AddItemToArray(arr, j);
         else {

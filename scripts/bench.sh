@@ -211,6 +211,30 @@ say "measuring the memory read bandwidth (the sum kernel's ceiling)"
 mapfile -t SERIES < <(cut -f2,3 "$RAW/plan.tsv" | awk '!seen[$0]++')
 declare -A WARMED=() # what has had its warm-up: a strategy, or a contender's program
 TOTAL_STEPS=$((${#SERIES[@]} * RUNS))
+# What is left, estimated: every point weighs what it took in the last
+# complete run (results/latest: its mean, whole process), a point that run
+# did not have weighs their median, and without one every point weighs
+# the same; the time spent so far is shared out by weight. The lessons
+# take what they took last time (or a minute and a half).
+declare -A WEIGHT=()
+prev=$RESULTS_DIR/latest/results.json
+if [ -f "$prev" ]; then
+    while IFS=$'\t' read -r name mean; do WEIGHT[$name]=$mean; done < <(
+        jq -r '.results[] | select(.mean != null) | "\(.name)\t\(.mean)"' "$prev" 2>/dev/null)
+fi
+default_w=$(printf '%s\n' "${WEIGHT[@]:-1}" | sort -g | awk '{v[NR]=$1} END {print NR ? v[int((NR+1)/2)] : 1}')
+declare -A SERIES_W=()
+while IFS=$'\t' read -r key w s _; do
+    SERIES_W[$w$'\t'$s]=$(awk -v a="${SERIES_W[$w$'\t'$s]:-0}" -v b="${WEIGHT[$key]:-$default_w}" 'BEGIN {print a + b}')
+done <"$RAW/plan.tsv"
+TOTAL_W=$(for k in "${!SERIES_W[@]}"; do echo "${SERIES_W[$k]}"; done | awk -v r="$RUNS" '{t += $1 * r} END {print t}')
+DONE_W=0
+LESSONS_S=0
+if [ "$LESSONS" != none ]; then
+    LESSONS_S=90
+    [ -f "$RESULTS_DIR/latest/lessons.json" ] &&
+        LESSONS_S=$(jq '[.lessons[].elapsed_s] | add // 90 | floor' "$RESULTS_DIR/latest/lessons.json")
+fi
 FAILED_STEPS=0
 step=0
 for series in "${SERIES[@]}"; do
@@ -254,7 +278,10 @@ for series in "${SERIES[@]}"; do
         step=$((step + 1))
         elapsed=$(($(date +%s) - START))
         eta=""
-        [ $step -gt 1 ] && eta=", about $((elapsed * (TOTAL_STEPS - step + 1) / (step - 1))) s left"
+        if [ $step -gt 1 ]; then
+            eta=", about $(awk -v e="$elapsed" -v d="$DONE_W" -v t="$TOTAL_W" -v l="$LESSONS_S" \
+                'BEGIN {printf "%d", (d > 0 ? e * (t - d) / d : 0) + l}') s left"
+        fi
         say "step $step/$TOTAL_STEPS: $wl/$se round $round/$RUNS ($npoints points$eta)"
         # Each round starts at another point of the series (rotated by
         # round x points / rounds), so no strategy always runs first or
@@ -268,6 +295,7 @@ for series in "${SERIES[@]}"; do
         hyperfine_bg --runs 1 --export-json "$RAW/$wl-$se-r$round.json" \
             "${rotated[@]//\{round\}/$round}"
         rc=$?
+        DONE_W=$(awk -v a="$DONE_W" -v b="${SERIES_W[$wl$'\t'$se]}" 'BEGIN {print a + b}')
         if [ $rc -ne 0 ]; then
             FAILED_STEPS=$((FAILED_STEPS + 1))
             say "  step failed: hyperfine exit $rc (see raw/hyperfine.log)"
@@ -367,6 +395,9 @@ say "drawing charts and writing the report"
 # report.py needs only the chart list (plot/charts.txt), so it writes
 # while gnuplot draws.
 "$PY3" "$ROOT/scripts/plotdata.py" "$OUT" || die "the charts' data failed"
+while IFS=$'\t' read -r chart why; do
+    say "  not drawn: $chart.png: $why"
+done <"$OUT/plot/skipped.txt"
 "$ROOT/scripts/plot.sh" --draw-only "$OUT" &
 PLOT_PID=$!
 "$PY3" "$ROOT/scripts/report.py" "$OUT" || die "report failed"
@@ -382,5 +413,6 @@ contradicted=""
 [ -f "$OUT/lessons.json" ] &&
     contradicted=$(jq -r '[.lessons[] | select(.verdict == "contradicted") | .id] | join(", ")' "$OUT/lessons.json")
 say "done: $OUT ($(jq '.results | length' "$OUT/results.json") points, $bad failed or unverified)"
+say "open $RESULTS_DIR/latest/index.html; the report: $RESULTS_DIR/latest/REPORT.md"
 [ -n "$contradicted" ] && say "CONTRADICTED: $contradicted (the numbers here say the opposite of the course: REPORT.md says why)"
 [ "$bad" -eq 0 ] && [ "$FAILED_STEPS" -eq 0 ] && [ -z "$contradicted" ] || exit 1

@@ -9,10 +9,14 @@ plotdir = dir.'/plot/'
 npanels = |pkind|
 big = (style eq 'slides')
 fontsize = big ? 17 : 11
-cols = npanels >= 4 ? 2 : npanels
+# A script that draws a legend (lines.gp) asks for one column: each panel
+# the page's width, its legend outside on the right, never over data or
+# into the axis labels; 1280 px wide, as index.html shows it, without
+# shrinking the type.
+cols = exists('layout_cols') ? layout_cols : (npanels >= 4 ? 2 : npanels)
 rows = ceil(npanels * 1.0 / cols)
-width = big ? 1920 : (cols == 1 ? 1100 : 640 * cols)
-height = big ? 1080 : 520 * rows + 80
+width = big ? 1920 : 1280
+height = big ? 1080 * rows : (cols == 1 ? 440 * rows + 90 : 520 * rows + 80)
 if (ext eq 'png') {
     set terminal pngcairo size width,height enhanced font sprintf('DejaVu Sans,%d', fontsize) noenhanced
 } else {
@@ -23,11 +27,8 @@ set datafile separator whitespace
 set grid ytics xtics lc rgb '#dddddd'
 set border 3
 set tics nomirror
-if (npanels > 1) {
-    set key below horizontal box opaque samplen 3 maxrows 3
-} else {
-    set key outside right top vertical box opaque samplen 3
-}
+keyfont = sprintf(',%d', fontsize - 1)
+set key outside right top vertical box opaque samplen 2 font keyfont
 set offsets graph 0.02, graph 0.02, graph 0.05, graph 0.02
 heading = chart_title."\n".machine
 if (quick) {

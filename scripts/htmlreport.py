@@ -25,6 +25,7 @@ th, td { border: 1px solid #ccc; padding: .25em .6em; vertical-align: top; }
 th { background: #f3f3f3; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
 code { background: #f4f4f4; padding: 0 .2em; }
 nav a { margin-right: 1em; } .meta td:first-child { font-family: monospace; }
+table { display: block; overflow-x: auto; max-width: 100%; }
 """
 
 # The page checks itself once loaded: images that loaded, errors seen.
@@ -146,8 +147,61 @@ def read(path):
         return None
 
 
+VERDICT_COLOUR = {"holds": "#1b7837", "contradicted": "#c51b7d", "inconclusive": "#737373"}
+
+
+def lessons_section(run):
+    """The lessons first: each one's verdict, claim, figure and chart
+    (lessons.json and lessons/ID.png, from `concbench lesson all`)."""
+    text = read(os.path.join(run, "lessons.json"))
+    if text is None:
+        return None
+    out = ['<section id="lessons"><h2>The lessons</h2>',
+           "<p>Each of the course's claims, decided by its own interleaved rounds: the 95 % "
+           "interval of a paired statistic against the line where the claim holds.</p>",
+           "<table><tr><th>lesson</th><th>verdict</th><th>the claim</th><th>the course</th>"
+           "<th>measured (95 % interval)</th></tr>"]
+    ls = json.loads(text).get("lessons", [])
+    for l in ls:
+        ci = l.get("ci") or [None, None]
+        est = l.get("estimate")
+        unit = l.get("unit", "")
+        measured = "–" if est is None else (
+            f"{html.escape(l.get('statistic', ''))}: {est:.3g}{html.escape(unit)}"
+            + (f" [{ci[0]:.3g}, {ci[1]:.3g}]" if ci[0] is not None else ""))
+        colour = VERDICT_COLOUR.get(l["verdict"], "#222")
+        out.append(f'<tr><td><a href="#lesson-{html.escape(l["id"])}">{html.escape(l["id"])}</a></td>'
+                   f'<td style="color:{colour}"><b>{html.escape(l["verdict"])}</b></td>'
+                   f"<td>{html.escape(l['claim'])}</td><td>{html.escape(l.get('course') or '–')}</td>"
+                   f"<td>{measured}</td></tr>")
+    out.append("</table>")
+    for l in ls:
+        lid = html.escape(l["id"])
+        colour = VERDICT_COLOUR.get(l["verdict"], "#222")
+        out.append(f'<h3 id="lesson-{lid}">{lid}: <span style="color:{colour}">'
+                   f'{html.escape(l["verdict"])}</span></h3>')
+        out.append(f"<p>{html.escape(l['explanation'])}</p>")
+        if l["verdict"] != "holds" and l.get("reason"):
+            out.append(f"<p><i>Why {html.escape(l['verdict'])}:</i> {html.escape(l['reason'])}</p>")
+        if os.path.exists(os.path.join(run, "lessons", l["id"] + ".png")):
+            out.append(f'<p><a href="lessons/{lid}.svg"><img src="lessons/{lid}.png" '
+                       f'alt="{lid}: {html.escape(l["claim"])}"></a></p>')
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def without_lessons(report):
+    """REPORT.md less its lessons section, when the page draws it itself."""
+    start = report.find("## The lessons")
+    end = report.find("## The full matrix")
+    return report if start < 0 or end < start else report[:start] + report[end:]
+
+
 def page(run):
     report = read(os.path.join(run, "REPORT.md")) or "# What this run shows\n\n(no REPORT.md)"
+    lessons = lessons_section(run)
+    if lessons is not None:
+        report = without_lessons(report)
     summary = read(os.path.join(run, "summary.md")) or ""
     machine = json.loads(read(os.path.join(run, "machine.json")) or "{}")
     charts = []
@@ -158,9 +212,11 @@ def page(run):
             charts.append(parts[1])
     title = f"concbench results, {machine.get('date', os.path.basename(os.path.abspath(run)))}"
     body = [f"<h1>{html.escape(title)}</h1>",
-            '<nav><a href="#report">Report</a><a href="#charts">All charts</a>'
+            '<nav><a href="#lessons">The lessons</a><a href="#report">Report</a>'
+            '<a href="#charts">All charts</a>'
             '<a href="#summary">Summary tables</a><a href="#machine">Machine and run</a>'
             '<a href="results.json">results.json</a><a href="results.csv">results.csv</a></nav>',
+            lessons or "",
             '<section id="report">', markdown(report, 1), "</section>",
             '<section id="charts"><h2>All charts</h2>']
     for c in charts:
@@ -172,6 +228,7 @@ def page(run):
              for k, v in flat("", machine, [])]
     body.append("</table></section>")
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>{html.escape(title)}</title><style>{STYLE}</style>{CHECK}</head>\n<body>\n"
             + "\n".join(body) + "\n</body></html>\n")
 

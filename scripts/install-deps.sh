@@ -43,8 +43,22 @@ elif command -v sudo >/dev/null 2>&1 && [ -t 0 ]; then
 else
     give_up "not root, and sudo is not available without a password"
 fi
-echo "concbench: installing missing packages:$missing" >&2
+# apt-get's own lines (hundreds, for a fresh machine) go to a log; the
+# terminal gets one line before and one after, and the log's tail when it
+# fails.
+log=${TMPDIR:-/tmp}/concbench-apt.log
+: >"$log" 2>/dev/null || log=/dev/null
+echo "concbench: installing missing packages:$missing (apt-get's output: $log)" >&2
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -qq || give_up "apt-get update failed"
+start=$(date +%s)
+if ! $SUDO apt-get update -qq >>"$log" 2>&1; then
+    tail -n 5 "$log" >&2 2>/dev/null
+    give_up "apt-get update failed"
+fi
 # shellcheck disable=SC2086
-$SUDO apt-get install -y -qq --no-install-recommends $missing || give_up "apt-get install failed"
+if ! $SUDO apt-get install -y -qq --no-install-recommends $missing >>"$log" 2>&1; then
+    tail -n 5 "$log" >&2 2>/dev/null
+    give_up "apt-get install failed"
+fi
+count=$(echo $missing | wc -w)
+echo "concbench: installed $count package(s) and what they need in $(($(date +%s) - start)) s" >&2

@@ -8,10 +8,14 @@
 # trust (pnoisy) are ringed; the sum kernel's speedup panel has the memory
 # bandwidth's own speedup as its ceiling (pextra). Optional files are
 # spliced into the plot command only when they exist.
+layout_cols = 1
 load scripts.'/common.gp'
 
 set multiplot layout rows,cols title heading
 set samples 1000
+# Every panel's plot the same width, its legend in the margin on the right.
+set lmargin at screen 0.07
+set rmargin at screen 0.64
 entries = "for [i=pfirst[p]:plast[p]] plotdir.efile[i] using 1:2:3:4 with yerrorlines lw 2 ".\
           "pt ept[i] ps 1.3 dt edt[i] lc rgb ecolor[i] title ename[i]"
 # optional(FILE, STYLE): ", 'FILE' STYLE" when FILE is set, else nothing.
@@ -35,7 +39,7 @@ do for [p = 1:npanels] {
         set yrange [0:*]
         set xtics 1
         set arrow 1 from cores, graph 0 to cores, graph 1 nohead dt 3 lw 2 lc rgb '#888888'
-        set label 1 sprintf('%d cores', cores) at cores, graph 0.97 offset 0.5,0 textcolor rgb '#666666'
+        set label 1 sprintf('%d cores', cores) at cores, graph 0.04 offset 0.5,0 textcolor rgb '#666666'
         ideal(x) = x < cores ? x : cores
         ceiling = optional(pextra[p], "using 1:2 with linespoints lw 2 dt 4 pt 0 lc rgb '#999999' ".\
                                       "title 'memory ceiling: the machine''s read bandwidth / the baseline''s'")
@@ -49,7 +53,7 @@ do for [p = 1:npanels] {
         if (pkind[p] eq 'sweep') {
             set logscale x 10
             set xtics auto
-            set format x '%g'
+            set format x '%.0s%c'
             eval "plot ".entries.noisy
         } else { if (pkind[p] eq 'latency') {
             bound = optional(pextra[p], "using 1:2 with linespoints lw 2 dt 2 pt 0 lc rgb '#000000' ".\
@@ -57,9 +61,10 @@ do for [p = 1:npanels] {
             eval "plot (pbase[p] > 0 ? pbase[p] : 1/0) with lines lw 2 lc rgb '#555555' ".\
                  "title sprintf('%s (%.3g s)', pbasename[p], pbase[p])".bound.", ".entries.noisy
         } else {
-            wrong = optional(pextra[p], "using 1:2 with points pt 2 ps 3 lw 3 lc rgb '#d62728' ".\
+            # The wrong-answer cross drawn last, in black, over any ring.
+            wrong = optional(pextra[p], "using 1:2 with points pt 2 ps 2.5 lw 3 lc rgb '#000000' ".\
                                         "title 'wrong answer: updates lost'")
-            eval "plot ".entries.wrong.noisy
+            eval "plot ".entries.noisy.wrong
         } }
     }
 }

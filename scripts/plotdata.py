@@ -26,6 +26,7 @@ Standard library only.
 import json
 import os
 import sys
+import textwrap
 
 from merge import NOISY_CV, gbps, is_noisy, passes, strategies
 
@@ -40,7 +41,7 @@ FAMILY_STYLE = {"cpython": ([6, 4, 8, 10, 12, 14], 3), "curl": ([3], 1)}
 
 
 def gp_str(s):
-    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + str(s).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def gp_array(name, values, string=True):
@@ -100,6 +101,23 @@ class Chart:
     def entry(self, name, style, rows):
         self.entries.append({"name": name, "style": style, "rows": rows})
 
+    def prune(self):
+        """Drop the panels that got no entry (a restricted matrix: a
+        speedup panel without its baseline, a series no strategy ran);
+        returns their titles."""
+        keep, entries, dropped = [], [], []
+        bounds = [p["first"] - 1 for p in self.panels] + [len(self.entries)]
+        for k, p in enumerate(self.panels):
+            mine = self.entries[bounds[k]:bounds[k + 1]]
+            if not mine or not any(e["rows"] for e in mine):
+                dropped.append(p["title"])
+                continue
+            p["first"] = len(entries) + 1
+            keep.append(p)
+            entries += mine
+        self.panels, self.entries = keep, entries
+        return dropped
+
     def write(self, plot_dir):
         files = []
         for k, e in enumerate(self.entries):
@@ -114,9 +132,18 @@ class Chart:
         xranges = []
         for p, end in zip(self.panels, last):
             xs = {row[0] for e in self.entries[p["first"] - 1:end] for row in e["rows"]}
-            x = xs.pop() if len(xs) == 1 else 0
-            xranges.append(f"[{x / 2:g}:{x * 2:g}]" if x > 0 else "")
-        lines = [f"chart_title = {gp_str(self.title)}",
+            if len(xs) == 1:
+                x = xs.pop()
+                xranges.append(f"[{x / 2:g}:{x * 2:g}]" if x > 0 else "")
+            elif p["kind"] == "speedup" and xs:
+                # The axes, and the ideal and ceiling lines on them, start
+                # and end where points were measured.
+                xranges.append(f"[{min(xs) - 0.3:g}:{max(xs) + 0.3:g}]")
+            else:
+                xranges.append("")
+        # A long title wraps: the chart is 1280 px wide.
+        title = "\n".join(textwrap.wrap(self.title, 125))
+        lines = [f"chart_title = {gp_str(title)}",
                  gp_array("efile", files), gp_array("ename", [e["name"] for e in self.entries]),
                  gp_array("ecolor", [e["style"][0] for e in self.entries]),
                  gp_array("ept", [e["style"][1] for e in self.entries], False),
@@ -156,6 +183,7 @@ class Plotter:
         self.styles = Styles(known)
         self.caps = {s["name"]: s["caps"] for s in known}
         self.family = {s["name"]: s["family"] for s in known}
+        self.distributed = {s for s, caps in self.caps.items() if "distributed" in caps}
         self.charts = []
         os.makedirs(plot_dir, exist_ok=True)
 
@@ -296,8 +324,8 @@ class Plotter:
         noisy = self.noisy_file(chart, [(float(p["value"]), med(p) / passes(p))
                                         for p in pts if is_noisy(p)])
         w = max(p["workers"] for p in pts)
-        chart.panel("sweep", f"{wl['name']}: {se['title']}", f"--{se['vary']} (log)",
-                    f"wall time per pass, s (in-process median, log; {w} workers, the baseline 1)",
+        chart.panel("sweep", f"{wl['name']}: {se['title']} ({w} workers; the baseline 1)",
+                    f"--{se['vary']} (log)", "wall time per pass, s (median, log)",
                     "", None, "", noisy)
         for s, v, rows in self.by_strategy_sweep(pts):
             chart.entry(self.name_of(s), self.styles.of(s),
@@ -327,7 +355,10 @@ class Plotter:
             if at and value(at[0]) is not None:
                 p = at[0]
                 lo, hi = (p["inproc"]["min"], p["inproc"]["max"]) if value is med else (value(p),) * 2
-                rows.append((label(p), value(p), lo, hi, int(self.styles.of(s)[0][1:], 16)))
+                name = label(p)
+                if chart.name == "cost" and s in self.distributed:
+                    name += " (rank 0 only)"  # its other ranks are mpirun's children, not its own
+                rows.append((name, value(p), lo, hi, int(self.styles.of(s)[0][1:], 16)))
         chart.panel("bars", title, "", ylabel, "", None, "")
         chart.entry("bars", ("#000000", 0, 0),
                     [(k, v, lo, hi, c, json.dumps(n)) for k, (n, v, lo, hi, c) in enumerate(rows)])
@@ -365,7 +396,8 @@ class Plotter:
         bars = Chart("bars", "bars", "Median wall time per strategy, one worker count per series")
         cost = Chart("cost", "bars", "What each run costs: CPU time (user + sys, children "
                      "included) and peak memory (PSS: a page shared by n processes counts 1/n "
-                     "in each), per series")
+                     "in each), per series" + ("; a distributed strategy's bars count its rank 0 "
+                     "only" if self.distributed else ""))
         for wl, se, pts in self.series_list():
             if se["chart"] == "sweep":
                 continue  # a bar per swept value would crowd the panel: its own chart shows it
@@ -407,7 +439,14 @@ class Plotter:
         task on the lane of the worker that ran it; the event loop's
         transfers, which overlap on its one thread, stacked on rows."""
         raw = os.path.join(os.path.dirname(self.dir), "raw")
-        c = Chart("timeline", "timeline", "Timeline: 24 files of 40-320 ms at 4 workers, each task "
+        tl = self.machine.get("parameters", {}).get("timeline") or {}
+        if tl.get("files") and tl.get("delays_ms"):
+            d = tl["delays_ms"]
+            what = (f"{tl['files']} files of {', '.join(map(str, d[:-1]))} and {d[-1]} ms"
+                    if len(d) > 1 else f"{tl['files']} files of {d[0]} ms")
+        else:  # a run that did not record them: say only what is sure
+            what = "a small run of uneven files"
+        c = Chart("timeline", "timeline", f"Timeline: {what} at 4 workers, each task "
                   "a bar on the lane that ran it")
         for st in self.plugins["strategies"]:
             path = os.path.join(raw, f"trace-{st['name']}.json")
@@ -420,29 +459,33 @@ class Plotter:
             for e in events:
                 if e.get("cat") != "task" or not str(e.get("name", "")).startswith("task "):
                     continue  # a strategy's own spans, a task's stages: the task is enough here
+                task = (e.get("args") or {}).get("task")
                 if e.get("ph") == "X":
                     lane = e["pid"] - 1 if "processes" in st["caps"] else e["tid"] - 1
-                    spans.append((e["ts"] / 1000, (e["ts"] + e["dur"]) / 1000, lane))
+                    spans.append((e["ts"] / 1000, (e["ts"] + e["dur"]) / 1000, lane, task))
                 elif e.get("ph") == "b":
-                    begins[e["id"]] = e["ts"]
+                    begins[e["id"]] = (e["ts"], task)
                 elif e.get("ph") == "e" and e["id"] in begins:
-                    spans.append((begins.pop(e["id"]) / 1000, e["ts"] / 1000, None))
+                    ts, task = begins.pop(e["id"])
+                    spans.append((ts / 1000, e["ts"] / 1000, None, task))
             if not spans:
                 continue
-            if any(l is None for _, _, l in spans):  # stack overlapping spans on rows
+            if any(l is None for _, _, l, _ in spans):  # stack overlapping spans on rows
                 rows_end, placed = [], []
-                for start, end, _ in sorted(spans):
+                for start, end, _, task in sorted(spans, key=lambda x: x[:2]):
                     k = next((k for k, r in enumerate(rows_end) if r <= start), len(rows_end))
                     rows_end[k:k + 1] = [end]
-                    placed.append((start, end, k))
+                    placed.append((start, end, k, task))
                 spans = placed
                 ylabel = "in flight on its one thread"
             else:
                 ylabel = "process" if "processes" in st["caps"] else "thread"
-            lanes = max(l for _, _, l in spans) + 1
+            lanes = max(l for _, _, l, _ in spans) + 1
             c.panel("timeline", st["name"], "ms since the run began", ylabel, str(lanes))
+            # Each bar carries its task's number in submission order (1 first).
             c.entry(st["name"], self.styles.of(st["name"]),
-                    [(round(a, 3), round(b, 3), l) for a, b, l in spans])
+                    [(round(a, 3), round(b, 3), l, "-" if t is None else t + 1)
+                     for a, b, l, t in spans])
         if c.panels:  # one time axis for all, so the panels compare at a glance
             c.values["tmax"] = max(r[1] for e in c.entries for r in e["rows"])
             self.charts.append(c)
@@ -485,10 +528,23 @@ class Plotter:
             f.write(f"machine = {gp_str(machine_line)}\nruns = {prm['runs']}\n"
                     f"cores = {m['cores']}\nquick = {1 if prm.get('quick') else 0}\n"
                     f"noisy_cv = {round(NOISY_CV * 100)}\n")
+        skipped = []
         with open(os.path.join(self.dir, "charts.txt"), "w") as f:
             for c in self.charts:
+                dropped = c.prune()
+                if not c.panels:
+                    skipped.append((c.name, "nothing to draw: " + "; ".join(dropped)))
+                    continue
+                if dropped:
+                    skipped.append((c.name, "panels left out, nothing to draw: " + "; ".join(dropped)))
                 c.write(self.dir)
                 f.write(f"{c.script} {c.name}\n")
+        # What was not drawn, and why (a speedup needs the baseline in the
+        # matrix): make bench and the report say it.
+        with open(os.path.join(self.dir, "skipped.txt"), "w") as f:
+            for name, why in skipped:
+                f.write(f"{name}\t{why} (the matrix left out what it needs: STRATEGIES, "
+                        f"WORKLOADS or the worker counts)\n")
 
 
 def main():

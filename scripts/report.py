@@ -457,10 +457,11 @@ def timeline(run):
         return []
     out = ["## 6. Over time: one small run of uneven tasks, every strategy", ""]
     bound = next((j.get("bound_s") for _, j in got if j.get("workers", 1) > 1 and j.get("bound_s")), None)
-    tl = run.machine.get("parameters", {}).get("timeline") or {"files": 24, "delays_ms": [40, 80, 160, 320]}
-    delays = tl["delays_ms"]
-    out.append(f"{tl['files']} files that take {', '.join(map(str, delays[:-1]))} and {delays[-1]} ms "
-               "in turn, at 4 workers, each run traced "
+    tl = run.machine.get("parameters", {}).get("timeline") or {}
+    delays = tl.get("delays_ms") or []
+    what = (f"{tl['files']} files that take {', '.join(map(str, delays[:-1]))} and {delays[-1]} ms in turn"
+            if tl.get("files") and len(delays) > 1 else "A small run of uneven files")
+    out.append(f"{what}, at 4 workers, each run traced "
                "(`--trace`): " + ", ".join(f"{n} {s(j['wall_s'])}" for n, j in got) +
                (f"; a pool that hands out the files in order can do no better than {s(bound)}"
                 if bound else "") + ".")
@@ -707,6 +708,12 @@ def main():
                   f"server ran, so delays, sizes and the latency bound are whatever that server "
                   f"and its index say, and no timeline was drawn.", ""]
     lines += busy(run)
+    skipped = os.path.join(sys.argv[1], "plot", "skipped.txt")
+    if os.path.exists(skipped):
+        with open(skipped) as f:
+            gone = [l.rstrip("\n").split("\t", 1) for l in f if "\t" in l]
+        if gone:
+            lines += ["Charts not drawn: " + "; ".join(f"{c}.png ({why})" for c, why in gone) + ".", ""]
     lines += lessons(sys.argv[1])
     lines += ["## The full matrix", "",
               "What every strategy did on every series, from the medians of the bench's rounds: "

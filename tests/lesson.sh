@@ -41,7 +41,15 @@ expect "race's JSON has what the issue names" jqe '
     and (.ci | length == 2) and ($n >= 1) and (.load.per_round | length == $n)
     and (.parts | length == 2) and (.parts[0].values | length == $n)' "$SCRATCH/race.json"
 expect "--out wrote the same lesson" jqe '.id == "race"' "$SCRATCH/out/race.json"
-expect "--out left no temporary file" test -z "$(ls "$SCRATCH/out" | grep -v '^race.json$')"
+expect "--out left no temporary file ($(ls -A "$SCRATCH/out" | tr '\n' ' '))" \
+    test -z "$(ls -A "$SCRATCH/out" | grep -vxE 'race\.(json|png|svg)')"
+if command -v gnuplot >/dev/null; then
+    expect "--out drew race.png" test "$(head -c 4 "$SCRATCH/out/race.png" | od -An -c | tr -d ' \n')" = 211PNG
+    expect "--out drew race.svg" grep -q '<svg' "$SCRATCH/out/race.svg"
+    # The PNG header's width and height (big-endian, bytes 16..23).
+    size=$(od -An -tu1 -j16 -N8 "$SCRATCH/out/race.png" | awk '{print ($3 * 256 + $4) "x" ($7 * 256 + $8)}')
+    expect "the chart is 1280 x 720 ($size)" test "$size" = 1280x720
+fi
 
 # Replaying what was recorded gives the recorded verdict.
 "$B" lesson --replay "$SCRATCH/race.json" --json >"$SCRATCH/replayed.json"

@@ -29,6 +29,7 @@ import os
 import platform
 import resource
 import sys
+import threading
 import time
 
 try:
@@ -45,8 +46,70 @@ MASK = (1 << 64) - 1
 IO_ERRORS = ("connect", "timeout", "status", "reset", "protocol", "write", "verify", "other")
 
 
+# ---- memory: the peak PSS of this process and its children ------------------
+
+def _pss_kb(pid):
+    """The PSS of one process (a page shared by n counts 1/n), 0 if gone."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as f:
+            for line in f:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid):
+    kids = []
+    try:
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{tid}/children") as f:
+                kids += [int(k) for k in f.read().split()]
+    except OSError:
+        pass
+    return kids
+
+
+class PssSampler(threading.Thread):
+    """Sums the PSS of this process and every descendant every 20 ms and
+    keeps the peak, as concbench's own sampler does (common/pss.c), so the
+    cost chart can set CPython's programs beside the C strategies. The
+    children a Pool forks do not inherit the thread (only the forking thread
+    runs in a child)."""
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.peak_kb = 0
+        self.done = threading.Event()
+
+    def sample(self):
+        total, todo = 0, [os.getpid()]
+        while todo:
+            pid = todo.pop()
+            total += _pss_kb(pid)
+            todo += _children(pid)
+        self.peak_kb = max(self.peak_kb, total)
+
+    def run(self):
+        while not self.done.wait(0.02):
+            self.sample()
+
+    def stop(self):
+        self.done.set()
+        self.sample()
+        return self.peak_kb
+
+
+SAMPLER = None
+
+
 def options(program, doc, io):
     """Parse the command line; io: a downloader (else a sum program)."""
+    global SAMPLER
+    if SAMPLER is None and os.path.exists("/proc/self/smaps_rollup"):
+        SAMPLER = PssSampler()
+        SAMPLER.start()
     p = argparse.ArgumentParser(prog=program, description=doc,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--workers", type=int, default=1, help="threads, processes or transfers in flight [1]")
@@ -347,6 +410,7 @@ def finish(result, args):
     result.update({
         "user_s": me.ru_utime + kids.ru_utime, "sys_s": me.ru_stime + kids.ru_stime,
         "max_rss_kb": max(me.ru_maxrss, kids.ru_maxrss),
+        "max_pss_kb": SAMPLER.stop() if SAMPLER is not None else None,
         "ctx_voluntary": me.ru_nvcsw + kids.ru_nvcsw,
         "ctx_involuntary": me.ru_nivcsw + kids.ru_nivcsw,
         "clock": "time.perf_counter",
