@@ -550,9 +550,16 @@ static cJSON *outcome_json(const struct outcome *o)
         }
         /* The last round's document: what the chart reads beyond times
          * (a trace's ranks, a sum, the memory). */
-        if (o->rounds > 0 && o->round[o->rounds - 1].s[k].json != NULL)
-            cJSON_AddItemToObject(e, "last",
-                                  cJSON_Duplicate(o->round[o->rounds - 1].s[k].json, 1));
+        if (o->rounds > 0 && o->round[o->rounds - 1].s[k].json != NULL) {
+            /* Less what every run repeats (the machine) and what grows with
+             * the tasks (a rank per chunk: 200,000 of them for the race). */
+            cJSON *last = cJSON_Duplicate(o->round[o->rounds - 1].s[k].json, 1);
+            cJSON_DeleteItemFromObject(last, "machine");
+            cJSON_DeleteItemFromObject(last, "system");
+            if (cJSON_GetArraySize(cJSON_GetObjectItem(last, "completion_rank")) > 64)
+                cJSON_DeleteItemFromObject(last, "completion_rank");
+            cJSON_AddItemToObject(e, "last", last);
+        }
         cJSON_AddItemToArray(series, e);
     }
     return j;

@@ -12,6 +12,7 @@
  */
 #include "lessonchart.h"
 
+#include "spawn.h"
 #include "util.h"
 
 #include <errno.h>
@@ -248,37 +249,20 @@ static void script(FILE *g, const cJSON *l, const char *dir, const char *ext)
  * Returns its exit status, or -errno. */
 static int run_gnuplot(const cJSON *l, const char *dir, const char *ext, const char *errfile)
 {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0)
-        return -errno;
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(p[0]);
-        close(p[1]);
-        return -e;
-    }
-    if (pid == 0) {
-        int err = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (dup2(p[0], 0) < 0 || err < 0 || dup2(err, 2) < 0 || dup2(err, 1) < 0)
-            _exit(127);
-        execlp("gnuplot", "gnuplot", (char *)NULL);
-        _exit(127);
-    }
-    close(p[0]);
-    FILE *g = fdopen(p[1], "w");
+    char *const argv[] = {"gnuplot", NULL};
+    int         fd;
+    pid_t       pid = spawn_piped("gnuplot", argv, 0, &fd, errfile);
+    if (pid < 0)
+        return (int)pid;
+    FILE *g = fdopen(fd, "w");
     if (g == NULL) {
-        close(p[1]);
-        waitpid(pid, NULL, 0);
+        close(fd);
+        spawn_wait(pid);
         return -ENOMEM;
     }
     script(g, l, dir, ext);
     fclose(g);
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -errno;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+    return spawn_wait(pid);
 }
 
 int lesson_chart_available(void)
@@ -310,14 +294,8 @@ int lesson_chart(const cJSON *lesson, const char *dir, char *err, size_t errsz)
         int         rc = run_gnuplot(lesson, dir, exts[k], errfile);
         struct stat st;
         if (rc != 0 || stat(tmp, &st) != 0 || st.st_size == 0) {
-            char  line[200] = "";
-            FILE *f         = fopen(errfile, "r");
-            if (f != NULL) {
-                if (fgets(line, sizeof(line), f) == NULL)
-                    line[0] = '\0';
-                fclose(f);
-            }
-            line[strcspn(line, "\n")] = '\0';
+            char line[200];
+            spawn_first_line(errfile, line, sizeof(line));
             unlink(tmp);
             unlink(errfile);
             return errc(rc < 0 ? rc : -EIO, err, errsz, "gnuplot failed on %s.%s (exit %d)%s%s", id,

@@ -10,6 +10,7 @@
  */
 #include "lessonrun.h"
 
+#include "spawn.h"
 #include "sysinfo.h"
 #include "util.h"
 #include "workload.h"
@@ -51,14 +52,8 @@ const char *lessonrun_last_error(const struct lessonrun *run)
 /* Keep the first line of path, labelled, as the last error. */
 static void keep_error(struct lessonrun *run, const char *label, int status, const char *path)
 {
-    char  line[240] = "";
-    FILE *f         = fopen(path, "r");
-    if (f != NULL) {
-        if (fgets(line, sizeof(line), f) == NULL)
-            line[0] = '\0';
-        fclose(f);
-    }
-    line[strcspn(line, "\n")] = '\0';
+    char line[240];
+    spawn_first_line(path, line, sizeof(line));
     snprintf(run->last_error, sizeof(run->last_error), "%s exited %d%s%s", label, status,
              line[0] ? ": " : "", line);
 }
@@ -156,33 +151,6 @@ static void free_words(char **argv, size_t from, size_t n)
         free(argv[k]);
 }
 
-/* Start exe with argv, its stdout on a pipe (*fd), its stderr into
- * errfile (or /dev/null). Returns the pid or -errno. */
-static pid_t spawn(const char *exe, char **argv, int *fd, const char *errfile)
-{
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) != 0)
-        return -errno;
-    pid_t pid = fork();
-    if (pid < 0) {
-        int e = errno;
-        close(p[0]);
-        close(p[1]);
-        return -e;
-    }
-    if (pid == 0) {
-        /* Only async-signal-safe calls from here to exec. */
-        int err = open(errfile ? errfile : "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        if (dup2(p[1], 1) < 0 || (err >= 0 && dup2(err, 2) < 0))
-            _exit(127);
-        execv(exe, argv);
-        _exit(127);
-    }
-    close(p[1]);
-    *fd = p[0];
-    return pid;
-}
-
 /* All of fd into a new string (at most OUTPUT_MAX). */
 static char *read_all(int fd)
 {
@@ -208,15 +176,6 @@ static char *read_all(int fd)
     if (buf != NULL)
         buf[len] = '\0';
     return buf;
-}
-
-static int wait_exit(pid_t pid)
-{
-    int status;
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -257,7 +216,7 @@ static int start_server(struct lessonrun *run, unsigned seed, char *err, size_t 
     char errfile[PATH_MAX + 16];
     snprintf(errfile, sizeof(errfile), "%s/server.err", run->scratch);
     int   fd;
-    pid_t pid = spawn(run->exe, argv, &fd, errfile);
+    pid_t pid = spawn_piped(run->exe, argv, 1, &fd, errfile);
     free_words(argv, first, n);
     if (pid < 0)
         return errc((int)pid, err, errsz, "unable to start the fixture server: %s",
@@ -423,13 +382,13 @@ static int run_series(struct lessonrun *run, size_t k, struct lesson_sample *out
     char errfile[PATH_MAX + 16];
     snprintf(errfile, sizeof(errfile), "%s/run.err", run->scratch);
     int   fd;
-    pid_t pid = spawn(run->exe, argv, &fd, errfile);
+    pid_t pid = spawn_piped(run->exe, argv, 1, &fd, errfile);
     free_words(argv, first, n);
     if (pid < 0)
         return (int)pid;
     char *text = read_all(fd);
     close(fd);
-    out->exit = wait_exit(pid);
+    out->exit = spawn_wait(pid);
     out->json = text != NULL ? cJSON_Parse(text) : NULL;
     free(text);
     if (out->json == NULL)

@@ -218,7 +218,14 @@ TOTAL_STEPS=$((${#SERIES[@]} * RUNS))
 # take what they took last time (or a minute and a half).
 declare -A WEIGHT=()
 prev=$RESULTS_DIR/latest/results.json
-if [ -f "$prev" ]; then
+# Only a run of the same kind says how long this one's points take.
+same_kind() {
+    jq -e --argjson q "$([ "${QUICK:-0}" = 1 ] && echo true || echo false)" \
+        --argjson f "$FILES" --argjson d "$DELAY_MS" \
+        '.parameters.quick == $q and (.parameters.files // $f) == $f and (.parameters.delay_ms // $d) == $d' \
+        "$RESULTS_DIR/latest/machine.json" >/dev/null 2>&1
+}
+if [ -f "$prev" ] && same_kind; then
     while IFS=$'\t' read -r name mean; do WEIGHT[$name]=$mean; done < <(
         jq -r '.results[] | select(.mean != null) | "\(.name)\t\(.mean)"' "$prev" 2>/dev/null)
 fi

@@ -42,6 +42,8 @@ CHECK = """
       if (imgs[i].complete && imgs[i].naturalWidth > 0) ok++;
     document.body.setAttribute('data-images', ok + '/' + imgs.length);
     document.body.setAttribute('data-errors', String(errors));
+    document.body.setAttribute('data-overflow',
+      String(document.documentElement.scrollWidth > window.innerWidth + 1));
   });
 })();
 </script>

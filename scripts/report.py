@@ -655,7 +655,7 @@ def lessons(run_dir):
         interval = (f"[{fmt(ci[0], l.get('unit', ''))}, {fmt(ci[1], l.get('unit', ''))}]"
                     if ci[0] is not None else "–")
         verdict = l["verdict"] if l["verdict"] != "contradicted" else "**contradicted**"
-        out.append(f"| [{l['id']}](lessons/{l['id']}.json) | {l['claim']} | {l.get('course') or '–'} "
+        out.append(f"| [{l['id']}](lessons/{l['id']}.png) | {l['claim']} | {l.get('course') or '–'} "
                    f"| {l.get('statistic', '')}: {fmt(l.get('estimate'), l.get('unit', ''))} "
                    f"| {interval} | {verdict} |")
     out.append("")

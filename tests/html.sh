@@ -23,21 +23,37 @@ expect "relative links only" bash -c "! grep -Eo '(src|href)=\"[^\"]*\"' '$page'
 expect "every chart of the run is on the page" bash -c '
     while read -r _ c; do grep -q "src=\"$c.png\"" "$0" || exit 1; done <"$1"' "$page" "$SCRATCH/run/plot/charts.txt"
 
-# open PAGE: the DOM once loaded (the page writes what it saw on <body>).
+# open PAGE [WIDTH]: the DOM once loaded, in a window WIDTH px wide (the
+# page writes what it saw on <body>: images loaded, errors, and whether
+# anything is wider than the window).
 open_page() {
     timeout 60 "$BROWSER" --headless --no-sandbox --disable-gpu --user-data-dir="$SCRATCH/chrome" \
+        --disable-background-networking --disable-component-update --disable-sync --no-first-run \
+        --window-size="${2:-1280},900" \
         --allow-file-access-from-files --virtual-time-budget=10000 --dump-dom "file://$1" \
         2>"$SCRATCH/chrome.err"
 }
 images=$(grep -o '<img ' "$page" | wc -l)
-dom=$(open_page "$page")
-seen=$(grep -o 'data-images="[0-9]*/[0-9]*"' <<<"$dom")
-errs=$(grep -o 'data-errors="[0-9]*"' <<<"$dom")
-echo "  Chromium: $seen $errs ($images <img> in the page)"
-expect "Chromium loaded every image ($seen of $images)" test "$seen" = "data-images=\"$images/$images\"" -a "$images" -gt 5
-expect "Chromium saw no error ($errs)" test "$errs" = 'data-errors="0"'
+for width in 1280 390; do
+    dom=$(open_page "$page" $width)
+    seen=$(grep -o 'data-images="[0-9]*/[0-9]*"' <<<"$dom")
+    errs=$(grep -o 'data-errors="[0-9]*"' <<<"$dom")
+    wide=$(grep -o 'data-overflow="[a-z]*"' <<<"$dom")
+    echo "  Chromium at $width px: $seen $errs $wide ($images <img> in the page)"
+    expect "at $width px Chromium loaded every image ($seen of $images)" \
+        test "$seen" = "data-images=\"$images/$images\"" -a "$images" -gt 5
+    expect "at $width px Chromium saw no error ($errs)" test "$errs" = 'data-errors="0"'
+    expect "at $width px nothing is wider than the window ($wide)" test "$wide" = 'data-overflow="false"'
+done
 expect "the page has the report, the tables and the machine" \
     bash -c "grep -q 'id=\"report\"' <<<'$(echo "$dom" | tr -d "'")' && grep -q 'id=\"machine\"' '$page' && grep -q '<table>' '$page'"
+if [ -f "$SCRATCH/run/lessons.json" ]; then
+    expect "the page leads with the lessons" \
+        test "$(grep -o 'id="lessons"\|id="report"' "$page" | head -1)" = 'id="lessons"'
+    for id in $(jq -r '.lessons[].id' "$SCRATCH/run/lessons.json"); do
+        expect "the page shows lesson $id's chart" grep -q "src=\"lessons/$id.png\"" "$page"
+    done
+fi
 
 rm "$SCRATCH/run/io.png"
 dom=$(open_page "$page")

@@ -25,6 +25,40 @@ while read -r script chart; do
     expect "$chart.png drawn" test "$(head -c 4 "$SCRATCH/ref/$chart.png" | od -An -c | tr -d ' \n')" = 211PNG
     expect "$chart.svg drawn" grep -q '<svg' "$SCRATCH/ref/$chart.svg"
 done <"$SCRATCH/ref/plot/charts.txt"
+# The full matrix leaves nothing out: every chart its series ask for is
+# drawn, and plotdata.py's list of what it skipped is empty.
+expect "nothing skipped in the full example: $(cat "$SCRATCH/ref/plot/skipped.txt" 2>/dev/null)" \
+    test -f "$SCRATCH/ref/plot/skipped.txt" -a ! -s "$SCRATCH/ref/plot/skipped.txt"
+
+# The lessons: every declared lesson in the example, each chart drawn
+# again from its recorded rounds (nothing runs), and each chart's text
+# carrying the figures of its JSON: the estimate and the interval.
+expect "the example has lessons.json" test -s "$ref/lessons.json"
+declared=$("$CONCBENCH" lesson list | awk '{print $1}' | sort)
+recorded=$(jq -r '.lessons[].id' "$ref/lessons.json" | sort)
+expect "the example's lessons are the declared ones" test "$declared" = "$recorded"
+if command -v gnuplot >/dev/null && [ -s "$ref/lessons.json" ]; then
+    "$CONCBENCH" lesson --replay "$ref/lessons.json" --json --out "$SCRATCH/lessons" >"$SCRATCH/replayed.json" 2>"$SCRATCH/lessons.err"
+    expect "lesson --replay --out exits 0 or 1: $(head -2 "$SCRATCH/lessons.err")" test $? -le 1
+    expect "no chart failed ($(grep -c 'no chart' "$SCRATCH/lessons.err"))" bash -c "! grep -q 'no chart' '$SCRATCH/lessons.err'"
+    for id in $recorded; do
+        expect "lesson $id: PNG drawn" test "$(head -c 4 "$SCRATCH/lessons/$id.png" | od -An -c | tr -d ' \n')" = 211PNG
+        # The figures the chart prints, as the chart prints them (%.3g).
+        want=$(jq -r --arg id "$id" '.lessons[] | select(.id == $id) | .parts[]
+               | select(.estimate != null) | "\(.estimate) \(.ci[0]) \(.ci[1])"' "$SCRATCH/replayed.json" |
+               while read -r e lo hi; do printf '%.3g %.3g %.3g\n' "$e" "$lo" "$hi"; done)
+        while read -r e lo hi; do
+            [ -n "$e" ] || continue
+            expect "lesson $id's chart says $e [$lo, $hi]" \
+                grep -qF -- "$e" "$SCRATCH/lessons/$id.svg"
+            expect "lesson $id's chart says the interval [$lo, $hi]" \
+                grep -qF -- "[$lo, $hi]" "$SCRATCH/lessons/$id.svg"
+        done <<<"$want"
+        verdict=$(jq -r --arg id "$id" '.lessons[] | select(.id == $id) | .verdict' "$SCRATCH/replayed.json")
+        expect "lesson $id's chart says its verdict ($verdict)" grep -q "$verdict" "$SCRATCH/lessons/$id.svg"
+    done
+fi
+
 # --draw-only draws from plot/ as it is, and says so when there is none.
 rm -rf "$SCRATCH/ref/plot"
 "$ROOT/scripts/plot.sh" --draw-only "$SCRATCH/ref" 2>"$SCRATCH/draw.err"
