@@ -89,8 +89,8 @@ def plan(plugins, env_quick, contenders=()):
         fetches = "fetches" in wl["caps"]
         for se in wl["series"]:
             args = se["quick_args"] if env_quick else se["args"]
-            spec = os.environ.get(f"{wl['name'].upper()}_WORKERS") or os.environ.get("WORKERS") \
-                or (se["quick_workers"] if env_quick else se["workers"])
+            asked = os.environ.get(f"{wl['name'].upper()}_WORKERS") or os.environ.get("WORKERS")
+            spec = asked or (se["quick_workers"] if env_quick else se["workers"])
             counts = worker_counts(spec, cores)
             values = [None]
             if se["vary"]:
@@ -113,7 +113,10 @@ def plan(plugins, env_quick, contenders=()):
                         st_values = [v for v in values if v in listed.split()]
                 else:
                     own = None
-                st_counts = worker_counts(own, cores) if own else counts
+                # The counts a user asked for (WORKERS, IO_WORKERS...) are
+                # everyone's; a contender's own counts only replace the
+                # series' defaults.
+                st_counts = worker_counts(own, cores) if own and not asked else counts
                 one = strategies[st]["max_workers"] == 1
                 cap = strategies[st]["max_workers"]
                 for value in st_values:

@@ -24,6 +24,39 @@ fi
 
 DOWNLOADERS="download_sequential download_threads download_procs download_asyncio curl_parallel"
 
+# --- downloads an index cannot vouch for: unverified, not failed ------------
+# An index with links only (no size, no checksum), as many outside servers
+# give, served from a scratch folder by a one-file static server on a port
+# of its own (its PID kept, stopped at the end).
+start_server --files 6
+mkdir -p "$SCRATCH/bare"
+curl -s "$URL/index.json" | jq '{data: [.data[] | {link}]}' >"$SCRATCH/bare/index.json"
+"$PY" -c '
+import http.server, functools, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+h.log_message = lambda *a: None
+s = http.server.HTTPServer(("127.0.0.1", 0), h)
+print(s.server_address[1], flush=True)
+s.timeout = 60
+for _ in range(40):
+    s.handle_request()
+' "$SCRATCH/bare" >"$SCRATCH/bare.port" 2>/dev/null &
+BARE_PID=$!
+for _ in $(seq 1 100); do [ -s "$SCRATCH/bare.port" ] && break; sleep 0.05; done
+BARE="http://127.0.0.1:$(cat "$SCRATCH/bare.port")/index.json"
+for prog in $DOWNLOADERS; do
+    w=2
+    [ $prog = download_sequential ] && w=1
+    "$PY" "$P/$prog.py" --workers $w --url "$BARE" --out "$SCRATCH/bare-$prog" \
+        --output "$SCRATCH/bare-$prog.json" >"$SCRATCH/bare-$prog.log" 2>&1
+    rc=$?
+    expect "$prog on an index of links only: exit 0, unverified, not failed (rc $rc: $(tail -1 "$SCRATCH/bare-$prog.log"))" \
+        bash -c "[ $rc -eq 0 ] && jq -e '.ok == 6 and .failed == 0 and .verified == false and .unchecked == 6
+                 and (.detail | test(\"unverified\"))' '$SCRATCH/bare-$prog.json' >/dev/null"
+done
+kill "$BARE_PID" 2>/dev/null
+wait "$BARE_PID" 2>/dev/null
+
 # --- downloads, verified ---------------------------------------------------
 start_server --files 30 --delays 5,30
 for prog in $DOWNLOADERS; do

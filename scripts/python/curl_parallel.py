@@ -64,6 +64,9 @@ def run():
     r["curl_exit"] = done.returncode
     if done.returncode != 0:
         r["verified"] = False
+        if r["failed"] == 0:  # curl said a transfer failed: count it, whichever it was
+            r["failed"], r["ok"] = 1, r["ok"] - 1
+            r["errors"]["other"] += 1
         said = [ln for ln in done.stderr.splitlines() if ln.startswith("curl:")]
         r["detail"] += f"; curl exited {done.returncode}" + (f": {said[0]}" if said else "")
     harness.finish(r, args)

@@ -318,12 +318,15 @@ def io_result(name, args, index, outcomes, wall_s, order=None, limits=""):
         "verified": verified, "wrong": False, "expected_fail": False,
         "wall_s": wall_s, "errors": errors, "out": args.out,
         "checked_checksum": v["checked_checksum"], "checked_size_only": v["checked_size_only"],
-        "unchecked": v["unchecked"], "params": {"url": args.url, "out": args.out},
+        "unchecked": v["unchecked"], "temp_files_left": v["temp_files_left"],
+        "params": {"url": args.url, "out": args.out},
         "limits": limits,
         "latency_ms": percentiles_ms([t for err, _, t in outcomes if not err and t is not None]),
         "detail": f"{ok} of {len(links)} files saved to {args.out}, {how}"
                   + (f"; {errors['verify']} saved short or wrong" if errors["verify"] else "")
-                  + (": verified" if verified else ": NOT verified"),
+                  + (": verified" if verified else
+                     f": unverified (the index gives no size or checksum for {v['unchecked']})"
+                     if failed == 0 and not v["temp_files_left"] else ": NOT verified"),
     }
     b = bound_s(index_delay, links, args.workers)
     if b:
@@ -429,7 +432,13 @@ def finish(result, args):
     else:
         print(f"{result['strategy']} {result['workload']} w={result['workers']}: "
               f"{result['wall_s']:.3f} s, {result['detail']}")
-    sys.exit(0 if result["verified"] else 1)
+    # A run fails when a task failed or an answer was wrong; a download the
+    # index gives no size or checksum for is unverified, not failed (as
+    # concbench run says it).
+    failed = result.get("failed", 0) > 0 or result.get("wrong") or result.get("temp_files_left")
+    if result.get("workload") == "cpu":
+        failed = failed or not result["verified"]
+    sys.exit(1 if failed else 0)
 
 
 def fail(msg):
