@@ -68,7 +68,8 @@ static const struct opt run_options[] = {
     {.name   = "workers",
      .type   = OPT_UINT,
      .offset = offsetof(struct run_opts, workers),
-     .help   = "threads, processes or transfers in flight [default: the core count]",
+     .help   = "threads, processes or transfers in flight [default: the core count; an event "
+               "loop's downloads: every one at once, as asyncio's gather]",
      .min    = 1,
      .max    = MAX_WORKERS},
     {.name   = "json",
@@ -110,6 +111,7 @@ struct run {
     void                  *wl_opts;
     void                  *st_opts;
     unsigned               workers;
+    int                    unbounded; /* no --workers, an event loop: every task in flight */
     struct tasks           tasks;
     struct task_result    *results;
     struct stats           stats;
@@ -325,6 +327,8 @@ static cJSON *result_json(const struct run *r)
     cJSON_AddStringToObject(j, "strategy", r->st->name);
     cJSON_AddStringToObject(j, "workload", r->wl->name);
     cJSON_AddNumberToObject(j, "workers", r->workers);
+    if (r->unbounded)
+        cJSON_AddStringToObject(j, "workers_from", "no --workers: every task in flight at once");
     cJSON_AddNumberToObject(j, "tasks", (double)rep->tasks);
     cJSON_AddNumberToObject(j, "ok", (double)rep->ok);
     cJSON_AddNumberToObject(j, "failed", (double)rep->failed);
@@ -426,6 +430,23 @@ static void catch_stop_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
+/* An event loop given no --workers keeps every download in flight at
+ * once, as asyncio's gather does with no limit: as many as there are
+ * tasks, as far as the open-file limit allows (said in the results). */
+static void unbounded_workers(struct run *r)
+{
+    if (r->o.workers != 0 || !(r->st->caps & CAP_ASYNC) || !(r->wl->caps & WORKLOAD_FETCHES) ||
+        r->tasks.n == 0)
+        return;
+    uint64_t limit = raise_nofile_limit();
+    uint64_t fit   = limit > FDS_FIXED ? (limit - FDS_FIXED) / FDS_PER_WORKER : 1;
+    uint64_t n     = r->tasks.n < fit ? r->tasks.n : fit;
+    if (r->st->max_workers && n > r->st->max_workers)
+        n = r->st->max_workers;
+    r->workers   = n > 0 ? (unsigned)n : 1;
+    r->unbounded = 1;
+}
+
 /* Set up, time the strategy alone, merge, verify. Returns 0 or the exit
  * status of a setup error. */
 static int measure(struct run *r)
@@ -440,6 +461,7 @@ static int measure(struct run *r)
     r->results = calloc(r->tasks.n ? r->tasks.n : 1, sizeof(*r->results));
     if (r->results == NULL)
         return usage_error("out of memory for %zu results", r->tasks.n);
+    unbounded_workers(r);
     if (r->o.trace != NULL && (r->spans = spans_new("", TRACE_SPANS_MAX)) == NULL)
         return usage_error("out of memory for the trace");
     struct strategy_run sr = {

@@ -54,6 +54,9 @@ for prog in $DOWNLOADERS; do
         bash -c "[ $rc -eq 0 ] && jq -e '.ok == 6 and .failed == 0 and .verified == false and .unchecked == 6
                  and (.detail | test(\"unverified\"))' '$SCRATCH/bare-$prog.json' >/dev/null"
 done
+"$PY" "$P/download_asyncio.py" --url "$BARE" --out "$SCRATCH/bare-unb" --output "$SCRATCH/unb.json" >/dev/null 2>&1
+expect "download_asyncio with no --workers: every transfer at once" \
+    jq -e '.workers == 6 and (.workers_from | test("every task"))' "$SCRATCH/unb.json"
 kill "$BARE_PID" 2>/dev/null
 wait "$BARE_PID" 2>/dev/null
 

@@ -21,12 +21,13 @@ LESSON(gather) = {
     .claim     = "One event loop on one thread overlaps every wait: tasks of 2, 2 and 5 s take "
                  "5 s.",
     .course    = "2, 2 and 5 s take 5 s",
-    .scale     = "a tenth: downloads of 0.2, 0.2 and 0.5 s, so 0.5 s (0.9 s one after another)",
+    .scale     = "a tenth: downloads of 0.2, 0.2 and 0.5 s, so 0.5 s (0.9 s one after another); "
+                 "the loop given no --workers, as gather has no limit",
     .server    = "--files 3 --delays 200,200,500",
     .min_cores = 1,
     .budget_s  = 15,
     .series    = {
-        {"event loop", "eventloop", "io", NULL, 3},
+        {"event loop, no limit", "eventloop", "io", NULL, LESSON_NO_WORKERS},
         {"one after another", "sequential", "io", NULL, 1},
     },
     .parts = {

@@ -43,9 +43,12 @@ async def download_many(args, links, order):
 
 
 def run():
-    args = harness.options("download_asyncio.py", __doc__, io=True)
+    args = harness.options("download_asyncio.py", __doc__, io=True, unbounded=True)
     index = harness.get_links(args.url)
     links = index[1]
+    unbounded = args.workers == 0
+    if unbounded:  # no --workers: every transfer in flight at once, as gather has no limit
+        args.workers = max(1, len(links))
     os.makedirs(args.out, exist_ok=True)
     order = []
     t0 = harness.clock()
@@ -54,6 +57,8 @@ def run():
     result = harness.io_result("py-asyncio", args, index, outcomes, wall, order,
                                limits="one thread, one aiohttp.ClientSession; "
                                       "TCPConnector(limit=N) connections in flight")
+    if unbounded:
+        result["workers_from"] = "no --workers: every task in flight at once"
     harness.finish(result, args)
 
 

@@ -104,15 +104,19 @@ class PssSampler(threading.Thread):
 SAMPLER = None
 
 
-def options(program, doc, io):
-    """Parse the command line; io: a downloader (else a sum program)."""
+def options(program, doc, io, unbounded=False):
+    """Parse the command line; io: a downloader (else a sum program);
+    unbounded: no --workers means no limit (args.workers is then 0), as
+    asyncio's gather has none."""
     global SAMPLER
     if SAMPLER is None and os.path.exists("/proc/self/smaps_rollup"):
         SAMPLER = PssSampler()
         SAMPLER.start()
     p = argparse.ArgumentParser(prog=program, description=doc,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--workers", type=int, default=1, help="threads, processes or transfers in flight [1]")
+    p.add_argument("--workers", type=int, default=None,
+                   help="threads, processes or transfers in flight "
+                        f"[{'no limit: every transfer at once' if unbounded else 1}]")
     p.add_argument("--output", help="write the result (JSON) to this file too")
     p.add_argument("--json", action="store_true", help="print the result as JSON, not one line")
     if io:
@@ -128,7 +132,9 @@ def options(program, doc, io):
         p.add_argument("--sync", choices=("local", "mutex", "none"), default="local",
                        help="how threads add to the total [local]")
     a = p.parse_args()
-    if a.workers < 1 or a.workers > 4096:
+    if a.workers is None:
+        a.workers = 0 if unbounded else 1
+    elif a.workers < 1 or a.workers > 4096:
         p.error("--workers must be 1..4096")
     if not io:
         for name in ("n", "chunk", "passes"):
