@@ -43,20 +43,66 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Every link needs a distinct, safe file name under --out. */
-static int name_links(struct dl_set *s, char *err, size_t errsz)
+const char *const dl_save_as_names[] = {"name", "path", "index", NULL};
+
+/* name for link i of url under policy how (--save-as), into out
+ * (SAVE_NAME_MAX + 1 bytes). Returns 0 or -EINVAL. */
+static int link_name(unsigned how, size_t i, const char *url, char *out)
+{
+    char last[SAVE_NAME_MAX + 1];
+    if (how == DL_SAVE_INDEX) {
+        /* The link's number keeps every name apart; its last segment,
+         * where it has one, keeps it readable. */
+        if (save_name_from_url(url, last) != 0)
+            last[0] = '\0';
+        int k = snprintf(out, SAVE_NAME_MAX + 1, "%06zu", i + 1);
+        if (last[0] != '\0' && k > 0 && k + 1 < SAVE_NAME_MAX) {
+            size_t room = (size_t)(SAVE_NAME_MAX - k - 1), len = strlen(last);
+            out[k]      = '-';
+            memcpy(out + k + 1, last, len < room ? len : room);
+            out[k + 1 + (len < room ? len : room)] = '\0';
+        }
+        return 0;
+    }
+    if (how == DL_SAVE_PATH) {
+        /* host, port and path (query and fragment too), everything but
+         * letters, digits, '.', '-' and '_' turned into '_'. */
+        const char *p = strstr(url, "://");
+        p             = p ? p + 3 : url;
+        size_t k      = 0;
+        for (; *p != '\0' && k < SAVE_NAME_MAX; p++)
+            out[k++] = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                               (*p >= '0' && *p <= '9') || *p == '.' || *p == '-' || *p == '_'
+                           ? *p
+                           : '_';
+        out[k] = '\0';
+        if (out[0] == '.')
+            out[0] = '_';
+        return save_name_valid(out) ? 0 : -EINVAL;
+    }
+    return save_name_from_url(url, out);
+}
+
+/* Every link needs a distinct, safe file name under --out (unless nothing
+ * is saved). */
+static int name_links(struct dl_set *s, unsigned how, char *err, size_t errsz)
 {
     size_t n = s->links.n;
     for (size_t i = 0; i < n; i++) {
         char name[SAVE_NAME_MAX + 1], shown[256];
-        if (save_name_from_url(s->links.v[i].url, name) != 0) {
+        if (link_name(how, i, s->links.v[i].url, name) != 0) {
             str_escape(shown, sizeof(shown), s->links.v[i].url);
-            return errf(err, errsz, "link %zu (%s) has no usable file name", i, shown);
+            return errf(err, errsz,
+                        "link %zu (%s) has no usable file name (--save-as index numbers "
+                        "every link)",
+                        i, shown);
         }
         if ((s->v[i].name = strdup(name)) == NULL)
             return errc(-ENOMEM, err, errsz, "out of memory");
     }
-    char **sorted = malloc(n * sizeof(*sorted));
+    if (s->discard)
+        return 0;
+    char **sorted = malloc((n ? n : 1) * sizeof(*sorted));
     if (sorted == NULL)
         return errc(-ENOMEM, err, errsz, "out of memory");
     for (size_t i = 0; i < n; i++)
@@ -67,7 +113,10 @@ static int name_links(struct dl_set *s, char *err, size_t errsz)
         if (strcmp(sorted[i - 1], sorted[i]) == 0) {
             char shown[256];
             str_escape(shown, sizeof(shown), sorted[i]);
-            rc = errf(err, errsz, "two links save to the same name '%s'", shown);
+            rc = errf(err, errsz,
+                      "two links save to the same name '%s' (--save-as index numbers every "
+                      "link; --discard saves nothing)",
+                      shown);
         }
     }
     free(sorted);
@@ -163,9 +212,13 @@ int dl_open(struct dl_set *s, const struct dl_options *o, char *err, size_t errs
         rc = errc(-ENOMEM, err, errsz, "out of memory");
         goto fail;
     }
-    if ((rc = name_links(s, err, errsz)) != 0 || (rc = plan_checks(s, err, errsz)) != 0)
+    s->discard = o->discard;
+    if ((rc = name_links(s, o->save_as, err, errsz)) != 0 || (rc = plan_checks(s, err, errsz)) != 0)
         goto fail;
-    if ((rc = save_dir_open(o->out_dir, &s->dir)) != 0) {
+    if (s->discard) {
+        s->dir.fd = -1;
+        snprintf(s->dir.path, sizeof(s->dir.path), "(nothing saved: --discard)");
+    } else if ((rc = save_dir_open(o->out_dir, &s->dir)) != 0) {
         char shown[256];
         str_escape(shown, sizeof(shown), o->out_dir);
         errc(rc, err, errsz, "unable to use --out %s: %s", shown, strerror(-rc));
@@ -202,7 +255,9 @@ void dl_report_detail(const struct dl_set *s, size_t ok, size_t n, size_t failed
 {
     char out[256];
     str_escape(out, sizeof(out), s->dir.path);
-    int used = snprintf(buf, bufsz, "%zu of %zu files %ssaved to %s", ok, n, what, out);
+    int used = s->discard ? snprintf(buf, bufsz, "%zu of %zu files read, none saved (--discard)",
+                                     ok, n)
+                          : snprintf(buf, bufsz, "%zu of %zu files %ssaved to %s", ok, n, what, out);
     if (used < 0 || (size_t)used >= bufsz)
         return;
     if (failed > 0) {
@@ -258,7 +313,7 @@ static int body_sink(void *arg, const void *data, size_t len)
 {
     struct dl_worker *w = arg;
     checksum_update(w->sum, data, len);
-    return save_write(&w->file, data, len);
+    return w->file.fd >= 0 ? save_write(&w->file, data, len) : 0; /* -1: --discard */
 }
 
 static void task_end(struct task_result *r, uint32_t err, uint64_t t0)
@@ -274,7 +329,11 @@ static int dl_begin(struct dl_set *s, struct dl_worker *w, size_t i, struct task
 {
     if (w->attempt == 0)
         w->t0 = clock_ns();
-    int rc = save_open(&s->dir, s->v[i].name, &w->file);
+    int rc = 0;
+    if (s->discard) /* the body is counted and hashed, and goes nowhere */
+        w->file = (struct save_file){.fd = -1};
+    else
+        rc = save_open(&s->dir, s->v[i].name, &w->file);
     if (rc != 0) {
         w->file.fd = -1;
         w->attempt = 0;
@@ -336,6 +395,10 @@ void dl_publish(struct dl_set *s, struct dl_worker *w, size_t i, struct task_res
     if (exec_stopping()) { /* nothing new appears in --out after a stop */
         save_abort(&w->file, &s->dir);
         task_end(r, TASK_INTERRUPTED, w->t0);
+        return;
+    }
+    if (s->discard) {
+        task_end(r, TASK_OK, w->t0);
         return;
     }
     exec_blocking_begin();

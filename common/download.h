@@ -47,7 +47,13 @@ struct dl_options {
     uint64_t    connect_timeout_ms;
     uint64_t    retries;  /* of 5xx, resets and timeouts */
     uint64_t    max_size; /* bytes per body */
+    unsigned    save_as;  /* DL_SAVE_*: how a link's file is named */
+    int         discard;  /* read, count and verify, save nothing */
 };
+
+/* How a link's file is named under --out (--save-as). */
+enum { DL_SAVE_NAME, DL_SAVE_PATH, DL_SAVE_INDEX };
+extern const char *const dl_save_as_names[];
 
 /* The option-table entries of struct dl_options, for a workload whose
  * options struct holds one as member m: DL_OPTIONS(struct io_opts, dl). */
@@ -114,10 +120,21 @@ struct dl_options {
                    "doubling to 800 ms (never a 404)",                                             \
          .min    = 0,                                                                              \
          .max    = 100},                                                                              \
+        {.name = "max-size", .type = OPT_UINT, .offset = offsetof(T, m.max_size),                  \
+         .def = "268435456", .metavar = "BYTES",                                                   \
+         .help = "refuse a larger body (counted too_large)", .min = 1, .max = 1ull << 40},         \
+        {.name    = "save-as",                                                                     \
+         .type    = OPT_CHOICE,                                                                    \
+         .offset  = offsetof(T, m.save_as),                                                        \
+         .choices = dl_save_as_names,                                                              \
+         .def     = "name",                                                                        \
+         .metavar = "HOW",                                                                         \
+         .help    = "a file's name under --out: name (the URL's last segment; two alike are "      \
+                    "refused), path (host, port and path, '/' as '_'), index (the link's "        \
+                    "number, 000001-, before its name: any list, repeats too)"},                   \
     {                                                                                              \
-        .name = "max-size", .type = OPT_UINT, .offset = offsetof(T, m.max_size),                   \
-        .def = "268435456", .metavar = "BYTES",                                                    \
-        .help = "refuse a larger body (counted too_large)", .min = 1, .max = 1ull << 40            \
+        .name = "discard", .type = OPT_FLAG, .offset = offsetof(T, m.discard),                     \
+        .help = "read, count and verify every body, save none (--out is not used)"                 \
     }
 
 /* How each link can be verified, from what the index gives. */
@@ -138,6 +155,7 @@ struct dl_set {
     size_t              size_only;    /* with a size but no usable checksum */
     size_t              unchecked;    /* with neither */
     size_t              unknown_algo; /* of those, with a checksum we do not compute */
+    int                 discard;      /* --discard: no file, no --out */
 };
 
 /* Exactly one of url and links_path. Returns 0 or -EINVAL with a message. */

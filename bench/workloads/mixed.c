@@ -56,6 +56,8 @@ static const struct task_ops mixed_ops;
 static int mixed_check(const void *opts, char *err, size_t errsz)
 {
     const struct mixed_opts *o = opts;
+    if (o->dl.discard)
+        return errf(err, errsz, "--discard is for io: mixed transforms every body it saves");
     return dl_check_options(&o->dl, err, errsz);
 }
 
