@@ -401,6 +401,21 @@ static void print_summary(const struct run *r)
     for (unsigned k = 0; k < r->stats.n; k++)
         if (r->stats.v[k].warn != NULL && r->stats.v[k].value != 0)
             printf("  %g %s\n", r->stats.v[k].value, r->stats.v[k].warn);
+    const cJSON *ph  = cJSON_GetObjectItem(r->fields, "phases_ms");
+    const cJSON *lat = cJSON_GetObjectItem(cJSON_GetObjectItem(r->fields, "latency_ms"), "p50");
+    if (ph != NULL) { /* where a transfer's time went, as libcurl timed it */
+        printf("  phases, median:");
+        static const char *const key[] = {"name_lookup", "connect", "first_byte"};
+        static const char *const said[] = {"name lookup", "connected", "first byte"};
+        for (int k = 0; k < 3; k++) {
+            const cJSON *v = cJSON_GetObjectItem(ph, key[k]);
+            if (cJSON_IsNumber(v))
+                printf(" %s %.3f ms,", said[k], v->valuedouble);
+        }
+        if (cJSON_IsNumber(lat))
+            printf(" whole task %.3f ms", lat->valuedouble);
+        printf(" (each from its transfer's start)\n");
+    }
     if (rep->retries)
         printf("  %zu transfer%s retried\n", rep->retries, rep->retries == 1 ? "" : "s");
     if (rep->failed) {

@@ -96,6 +96,10 @@ static cJSON *task_event(const struct trace_run *t, size_t i, const char *ph, do
     cJSON_AddStringToObject(args, "outcome", t->outcome(t->arg, r));
     cJSON_AddNumberToObject(args, "rank", (double)rank);
     cJSON_AddNumberToObject(args, "attempts", r->attempts ? r->attempts : 1);
+    static const char *const phase[3] = {"name_lookup_ms", "connect_ms", "first_byte_ms"};
+    for (int k = 0; k < 3; k++) /* libcurl's phases of the last attempt, where it had them */
+        if (r->phase_us[k] > 0)
+            cJSON_AddNumberToObject(args, phase[k], r->phase_us[k] / 1e3);
     cJSON_AddNumberToObject(args, "worker", r->worker);
     return e;
 }

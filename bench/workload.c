@@ -85,5 +85,21 @@ void workload_latency_json(const struct task_result *r, size_t n, cJSON *fields)
         cJSON_AddNumberToObject(lat, "p99", (double)percentile(v, m, 99) / 1e6);
         cJSON_AddNumberToObject(lat, "max", (double)v[m - 1] / 1e6);
     }
+    /* The phases of the transfers, as libcurl timed them: the median of
+     * those that had each (a reused connection looks nothing up). */
+    static const char *const names[3] = {"name_lookup", "connect", "first_byte"};
+    cJSON                   *ph       = NULL;
+    for (int k = 0; k < 3; k++) {
+        m = 0;
+        for (size_t i = 0; i < n; i++)
+            if (r[i].done && r[i].phase_us[k] > 0)
+                v[m++] = r[i].phase_us[k];
+        if (m == 0)
+            continue;
+        if (ph == NULL && (ph = cJSON_AddObjectToObject(fields, "phases_ms")) == NULL)
+            break;
+        qsort(v, m, sizeof(*v), cmp_u64);
+        cJSON_AddNumberToObject(ph, names[k], (double)percentile(v, m, 50) / 1e3);
+    }
     free(v);
 }

@@ -370,6 +370,7 @@ unsigned dl_settle(struct dl_set *s, struct dl_worker *w, size_t i, struct task_
 {
     enum fetch_err e = dl_check(s, w, i);
     r->attempts      = w->attempt + 1;
+    fetch_phases(&w->f, r->phase_us);
     r->bytes         = w->f.body_bytes;
     if (e == FETCH_OK) {
         w->attempt  = 0;

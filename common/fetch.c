@@ -196,6 +196,18 @@ enum fetch_err fetch_result(const struct fetch *f)
     return status == 200 ? FETCH_OK : FETCH_ERR_STATUS;
 }
 
+void fetch_phases(const struct fetch *f, uint32_t us[3])
+{
+    static const CURLINFO what[3] = {CURLINFO_NAMELOOKUP_TIME_T, CURLINFO_CONNECT_TIME_T,
+                                     CURLINFO_STARTTRANSFER_TIME_T};
+    for (int k = 0; k < 3; k++) {
+        curl_off_t t = 0;
+        if (curl_easy_getinfo(f->h, what[k], &t) != CURLE_OK || t < 0)
+            t = 0;
+        us[k] = t > UINT32_MAX ? UINT32_MAX : (uint32_t)t;
+    }
+}
+
 int fetch_buf_sink(void *arg, const void *data, size_t len)
 {
     struct fetch_buf *buf = arg;

@@ -82,6 +82,11 @@ struct fetch {
     void    *token; /* fetch_multi's: whom to tell when done */
 };
 
+/* The phases of the last transfer, as libcurl timed them from its start:
+ * name lookup done, connected, first byte received (µs, each 0 when it
+ * did not happen in this transfer: a reused connection looks nothing up). */
+void fetch_phases(const struct fetch *f, uint32_t us[3]);
+
 /* Set up f with its own easy handle. lim may be NULL. Returns 0 or
  * -ENOMEM. A transfer in progress is aborted (counted interrupted) once
  * exec_stopping() is set. */

@@ -35,6 +35,10 @@ struct task_result {
     uint32_t attempts; /* transfers it took (retries + 1); 0 for pure CPU work */
     uint32_t done;     /* 1 once the task ran to its end, whatever the outcome */
     uint32_t worker;   /* which worker ran it (thread, process, slot) */
+    /* A transfer's last attempt, as libcurl timed it from that attempt's
+     * start: name lookup done, connected, first byte of the reply (µs; 0
+     * when the connection was reused or the task moved no bytes). */
+    uint32_t phase_us[3];
 };
 
 #endif

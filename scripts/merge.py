@@ -210,6 +210,9 @@ def point(row, hf, samples, runs):
     if isinstance(last.get("latency_ms"), dict):
         p["latency_ms"] = {q: med([(s.get("latency_ms") or {}).get(q) for s in samples])
                            for q in ("p50", "p95", "p99")}
+    if isinstance(last.get("phases_ms"), dict):  # libcurl's phases of a transfer, median of rounds
+        p["phases_ms"] = {q: med([(s.get("phases_ms") or {}).get(q) for s in samples])
+                          for q in ("name_lookup", "connect", "first_byte")}
     for k in ("sum", "expected", "out_fs", "python", "curl"):
         if k in last:
             p[k] = last[k]

@@ -134,6 +134,13 @@ def lesson_io(run):
                    f"bound {s(fastest['bound_s'])}); with more workers the waits get short and the "
                    f"machine's own costs show: cores shared with the server, connection set-up, "
                    f"saving files.")
+        ph = fastest.get("phases_ms") or {}
+        if all(isinstance(ph.get(k), (int, float)) for k in ("name_lookup", "connect", "first_byte")):
+            out.append(f"Where its transfers' time went (libcurl's phases, medians, each from the "
+                       f"transfer's start): name looked up at {ph['name_lookup']:.3f} ms, connected "
+                       f"at {ph['connect']:.3f} ms, first byte at {ph['first_byte']:.3f} ms; a "
+                       f"first byte far past the server's delay is a wait in the server's queue "
+                       f"or the client's.")
     if far:
         out.append(f"Against expectation in this run's medians, for {names(far)}: never within 1.5x of the bound in "
                    f"this run, so the lesson did not hold for {'it' if len(far) == 1 else 'them'}.")

@@ -1,5 +1,7 @@
 #!/bin/bash
-# save_as.sh: a URL list with repeats and equal basenames, as notebook 4's
+# save_as.sh: where a transfer's time went (libcurl's phases, in the
+# result, the trace and the summary), and a URL list with repeats and
+# equal basenames, as notebook 4's
 # 120 pages are (2 sites x 60, the same URLs again and again): refused by
 # the default naming with what to do instead; saved whole by --save-as
 # index (every file byte-identical to the server's) and path; read and
@@ -40,4 +42,15 @@ expect "--discard with sizes and checksums: still verified" jq -e '.verified == 
 
 "$CONCBENCH" run --workload mixed --strategy threads --url "$URL/index.json" --discard 2>"$SCRATCH/err"; rc=$?
 expect "--discard for mixed: exit 2, said why" bash -c "[ $rc -eq 2 ] && grep -q 'discard is for io' '$SCRATCH/err'"
+# Phases: with a 30 ms delay, the first byte comes after it, connecting
+# before it; every task's phases are in the trace.
+start_server --files 6 --delay-ms 30
+"$CONCBENCH" run --workload io --strategy threads --workers 3 --url "$URL/index.json" --discard \
+    --json --trace "$SCRATCH/t.json" >"$SCRATCH/ph.json"
+expect "phases_ms: connected before the first byte, the first byte after the 30 ms delay" \
+    jq -e '.phases_ms.connect < .phases_ms.first_byte and .phases_ms.first_byte >= 30' "$SCRATCH/ph.json"
+expect "every task of the trace has its first byte" \
+    test "$(jq '[.traceEvents[] | select(.cat == "task" and .args.first_byte_ms != null)] | length' "$SCRATCH/t.json")" -eq 6
+"$CONCBENCH" run --workload io --strategy threads --workers 3 --url "$URL/index.json" --discard >"$SCRATCH/ph.txt"
+expect "the summary has the phases' medians" grep -q 'phases, median: .*first byte [0-9.]* ms' "$SCRATCH/ph.txt"
 finish
