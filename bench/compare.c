@@ -211,6 +211,19 @@ int cmd_compare(int argc, char **argv)
     int         rc = load_side(paths[0], &old);
     if (rc == 0)
         rc = load_side(paths[1], &new);
+    if (rc == 0) {
+        /* Runs of another schema measure or name their points otherwise:
+         * set side by side, their ratios would mean nothing. */
+        const cJSON *so = cJSON_GetObjectItemCaseSensitive(old.doc, "schema");
+        const cJSON *sn = cJSON_GetObjectItemCaseSensitive(new.doc, "schema");
+        const char  *a  = cJSON_IsString(so) ? so->valuestring : NULL;
+        const char  *b  = cJSON_IsString(sn) ? sn->valuestring : NULL;
+        if ((a == NULL) != (b == NULL) || (a != NULL && strcmp(a, b) != 0))
+            rc = usage_error("compare: %s is %s, %s is %s: runs of different schemas are not "
+                             "compared",
+                             old.path, a ? a : "of an older concbench (no schema)", new.path,
+                             b ? b : "of an older concbench (no schema)");
+    }
     if (rc != 0) {
         cJSON_Delete(old.doc);
         cJSON_Delete(new.doc);

@@ -12,6 +12,7 @@
 #include "cmdline.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -78,6 +79,16 @@ int main(int argc, char **argv)
             return usage_error("unable to initialise libcurl");
         int rc = c->fn(argc - 1, argv + 1);
         curl_global_cleanup();
+        /* Output that never arrived is a failure, said as such: a full
+         * disk, a closed pipe (SIGPIPE is ignored, so it is EPIPE here). */
+        errno = 0;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            fprintf(stderr, "concbench: %s: write error on standard output%s%s\n", c->name,
+                    errno ? ": " : " (the disk is full, or the reader went away)",
+                    errno ? strerror(errno) : "");
+            if (rc == 0 || rc == EXIT_FAILED)
+                rc = EXIT_USAGE;
+        }
         return rc;
     }
     return unknown_command(argv[1]);

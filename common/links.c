@@ -29,6 +29,21 @@ void links_free(struct links *l)
 /* cJSON refuses nesting deeper than CJSON_NESTING_LIMIT; say so rather
  * than "not valid JSON". Scans text up to len for the deepest [ or {
  * outside strings. */
+/* Does a JSON string in text[0..len) hold \u0000? cJSON would hand it
+ * back cut short at that NUL, so a link would silently lose its tail. An
+ * escaped backslash ("\\u0000") is not one. */
+static int has_nul_escape(const char *text, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (text[i] != '\\')
+            continue;
+        if (text[i + 1] == 'u' && i + 5 < len && memcmp(text + i + 2, "0000", 4) == 0)
+            return 1;
+        i++; /* the escaped character, whatever it is */
+    }
+    return 0;
+}
+
 static int too_deep(const char *text, size_t len)
 {
     size_t depth = 0, in_string = 0;
@@ -210,6 +225,9 @@ int links_parse_json_shaped(const char *text, size_t len, const char *base,
     if (len > LINKS_MAX_BYTES)
         return errf(err, errsz, "index is %zu bytes, more than the %u allowed", len,
                     LINKS_MAX_BYTES);
+    if (has_nul_escape(text, len))
+        return errf(err, errsz, "index has a NUL character (\\u0000) in a string: a link "
+                                "would be cut short there, so it is refused");
     cJSON *root = cJSON_ParseWithLength(text, len);
     if (root == NULL) {
         size_t at = (size_t)(cJSON_GetErrorPtr() ? cJSON_GetErrorPtr() - text : 0);

@@ -5,11 +5,13 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
@@ -88,9 +90,17 @@ void str_escape(char *dst, size_t dstsz, const char *src)
 
 int read_file(const char *path, size_t limit, char **data, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
+    /* O_NONBLOCK: a FIFO (or a device) must be refused, not waited on in
+     * open() for a writer that may never come. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
         return -errno;
+    FILE *f = fdopen(fd, "rb");
+    if (f == NULL) {
+        int e = errno;
+        close(fd);
+        return -e;
+    }
     int         rc  = 0;
     char       *buf = NULL;
     struct stat st;

@@ -10,7 +10,7 @@ whole-process clock) and each process's own result
 RUN_DIR/raw/samples/KEY-rROUND.json (the in-process clock, verification,
 rusage, the workload's derived figures), and writes:
 
-  results.json  {"machine", "plugins", "contenders", "results": [...]}: one entry per point
+  results.json  {"schema", "machine", "plugins", "contenders", "results": [...]}: one entry per point
                 in hyperfine's shape (command, mean, stddev, median, min, max,
                 times, user, system, parameters, exit_codes: the whole-process
                 clock) plus concbench's own fields (the in-process clock under
@@ -40,6 +40,9 @@ CSV_COLUMNS = [
     "expected_fail", "runs",
 ]
 
+
+
+SCHEMA = "concbench-results/1"
 
 def load_json(path):
     try:
@@ -450,7 +453,10 @@ def main():
     results = [point(r, hf, inproc_samples(run, r["key"], runs), runs) for r in rows]
     add_ratios(results, plugins, contenders)
     results.sort(key=sort_key(plugins, contenders))
-    doc = {"machine": machine, "plugins": plugins, "contenders": contenders, "results": results}
+    # The schema names how points are measured and named: `concbench compare`
+    # refuses to set runs of different schemas side by side.
+    doc = {"schema": SCHEMA, "machine": machine, "plugins": plugins, "contenders": contenders,
+           "results": results}
     write_atomic(os.path.join(run, "results.json"), json.dumps(doc, indent=1))
     write_csv(os.path.join(run, "results.csv"), results)
     write_summary(os.path.join(run, "summary.md"), machine, plugins, results)

@@ -49,6 +49,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <strings.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,7 @@ struct pending {
 };
 
 static const char not_found[]    = "not found\n";
+static const char bad_length[]   = "conflicting Content-Length headers\n";
 static const char server_error[] = "injected server error\n";
 
 static uint64_t mix64(uint64_t z)
@@ -192,6 +194,7 @@ static void reply_now(struct server *srv, struct evhttp_request *req, int status
     evhttp_send_reply(req, status,
                       status == 200   ? "OK"
                       : status == 404 ? "Not Found"
+                      : status == 400 ? "Bad Request"
                                       : "Internal Server Error",
                       out);
     evbuffer_free(out);
@@ -362,6 +365,21 @@ static void tune_connection(struct evhttp_request *req)
         bufferevent_set_max_single_write(bev, 1 << 20);
 }
 
+/* Two Content-Length headers that disagree. */
+static int conflicting_length(struct evhttp_request *req)
+{
+    const char      *first = NULL;
+    for (struct evkeyval *h = evhttp_request_get_input_headers(req)->tqh_first; h != NULL;
+         h = h->next.tqe_next) {
+        if (strcasecmp(h->key, "Content-Length") != 0)
+            continue;
+        if (first != NULL && strcmp(first, h->value) != 0)
+            return 1;
+        first = h->value;
+    }
+    return 0;
+}
+
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct loop   *loop = arg;
@@ -370,6 +388,14 @@ static void on_request(struct evhttp_request *req, void *arg)
     size_t         i;
     loop->requests++;
     tune_connection(req);
+    if (conflicting_length(req)) {
+        /* Which length frames the body? Either answer lets a request be
+         * smuggled past a proxy that chose the other (RFC 9112 6.3): 400,
+         * and the connection closed, as nginx does. */
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Connection", "close");
+        reply(loop, req, 400, bad_length, sizeof(bad_length) - 1, FAULT_NONE, 0);
+        return;
+    }
     if (path != NULL && strcmp(path, "/index.json") == 0) {
         reply(loop, req, 200, srv->index, srv->index_len, FAULT_NONE, srv->delay_ms);
     } else if (path != NULL && strncmp(path, "/files/", 7) == 0 &&

@@ -122,8 +122,17 @@ static int cpu_setup(const void *opts, struct tasks *t, char *err, size_t errsz)
                     (unsigned long long)((o->n * 8) >> 20), (unsigned long long)o->n);
     }
     pthread_mutex_init(&c->total_lock, NULL);
-    for (uint64_t i = 0; c->a != NULL && i < c->n; i++)
+    /* A stop is looked for every 2^20 elements (a millisecond or so): a
+     * large array takes seconds to fill, and Ctrl-C must not wait for it. */
+    for (uint64_t i = 0; c->a != NULL && i < c->n; i++) {
         c->a[i] = i;
+        if ((i & ((1u << 20) - 1)) == 0 && exec_stopping()) {
+            pthread_mutex_destroy(&c->total_lock);
+            free(c->a);
+            free(c);
+            return errc(-EINTR, err, errsz, "interrupted while filling the array");
+        }
+    }
     c->nchunks = (c->n + c->chunk - 1) / c->chunk;
     *t         = (struct tasks){
                 .ops = &cpu_ops, .ctx = c, .n = (size_t)(c->nchunks * c->passes), .strategy_caps = caps};
@@ -274,7 +283,11 @@ static void cpu_report(const struct tasks *t, const struct task_result *r,
                       "expected %s: %s",
                       kernel_names[c->kernel], (unsigned long long)c->n, (size_t)c->nchunks,
                       (unsigned long long)c->passes, c->passes == 1 ? "" : "es",
-                      sync_names[c->sync], sum_s, exp_s, rep->verified ? "verified" : "WRONG");
+                      sync_names[c->sync], sum_s, exp_s,
+                      rep->verified ? "verified"
+                      : rep->wrong  ? "WRONG"
+                                    : "not checked (some tasks did not finish: the sum is of "
+                                      "those that did)");
     if (rep->wrong && c->sync == SYNC_NONE && n_ > 0 && (size_t)n_ < sizeof(rep->detail)) {
         char off[48] = "";
         if (c->kernel == KERNEL_SUM) /* the lost values themselves */
