@@ -407,8 +407,21 @@ int links_load_url(const char *url, const struct curl_slist *headers,
     fetch_perform(&f);
     enum fetch_err e  = fetch_result(&f);
     int            rc = -EIO;
-    if (e == FETCH_ERR_STATUS)
-        errf(err, errsz, "%s: HTTP status %ld", shown, f.status);
+    if (e == FETCH_ERR_STATUS) {
+        /* The status the reply had, body or none (a 204, a redirect). */
+        long  status = 0;
+        char *to     = NULL, where[256] = "";
+        curl_easy_getinfo(f.h, CURLINFO_RESPONSE_CODE, &status);
+        if (curl_easy_getinfo(f.h, CURLINFO_REDIRECT_URL, &to) == CURLE_OK && to != NULL)
+            str_escape(where, sizeof(where), to);
+        if (status >= 300 && status < 400)
+            errf(err, errsz, "%s: HTTP status %ld, a redirect%s%s: redirects are not followed; "
+                             "give the URL it names",
+                 shown, status, where[0] ? " to " : "", where);
+        else
+            errf(err, errsz, "%s: HTTP status %ld%s", shown, status,
+                 status == 204 ? " (no content)" : "");
+    }
     else if (e == FETCH_ERR_TOO_LARGE)
         errf(err, errsz, "%s: index larger than the %u bytes allowed", shown, LINKS_MAX_BYTES);
     else if (e != FETCH_OK)
