@@ -5,6 +5,7 @@
 
 #include "clock.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -29,6 +30,7 @@ struct progress {
     const char            *what;
     uint64_t               t0;
     pthread_t              thread;
+    int                    started; /* the drawing thread runs (progress_show) */
     pthread_mutex_t        mu;
     pthread_cond_t         cond;
     int                    stop;
@@ -172,16 +174,19 @@ struct progress *progress_start(struct tasks *t, FILE *f, const char *what)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cond, &ca);
     pthread_condattr_destroy(&ca);
-    if (pthread_create(&p->thread, NULL, drawer, p) != 0) {
-        pthread_cond_destroy(&p->cond);
-        pthread_mutex_destroy(&p->mu);
-        munmap(p->c, sizeof(*p->c));
-        free(p);
-        return NULL;
-    }
     t->ops = &p->wrap;
     t->ctx = p;
     return p;
+}
+
+int progress_show(struct progress *p)
+{
+    if (p == NULL || p->started)
+        return 0;
+    if (pthread_create(&p->thread, NULL, drawer, p) != 0)
+        return -EAGAIN; /* counted, not drawn: the run goes on */
+    p->started = 1;
+    return 0;
 }
 
 void progress_stop(struct progress *p, struct tasks *t)
@@ -192,7 +197,8 @@ void progress_stop(struct progress *p, struct tasks *t)
     p->stop = 1;
     pthread_cond_signal(&p->cond);
     pthread_mutex_unlock(&p->mu);
-    pthread_join(p->thread, NULL);
+    if (p->started)
+        pthread_join(p->thread, NULL);
     if (p->drawn) {
         fputs("\r\033[K", p->f);
         fflush(p->f);

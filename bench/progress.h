@@ -23,10 +23,16 @@
 
 struct progress;
 
-/* Start counting t's tasks and drawing on f, labelled with what. Rewrites
- * t->ops and t->ctx (progress_stop restores them). NULL, with t untouched,
- * when the line cannot be drawn (out of memory, no thread). */
+/* Start counting t's tasks, for drawing on f labelled with what. Rewrites
+ * t->ops and t->ctx (progress_stop restores them): workers forked after
+ * this count into the shared page. Starts no thread. NULL, with t
+ * untouched, when the line cannot be drawn (out of memory). */
 struct progress *progress_start(struct tasks *t, FILE *f, const char *what);
+
+/* Start drawing: the thread that redraws the line. Call it after any
+ * fork of the run's workers: no thread may be alive across a fork. 0, or
+ * -EAGAIN when no thread could be made (the tasks are still counted). */
+int progress_show(struct progress *p);
 
 /* Stop drawing, erase the line, restore t. p may be NULL. */
 void progress_stop(struct progress *p, struct tasks *t);

@@ -462,6 +462,24 @@ static void unbounded_workers(struct run *r)
     r->unbounded = 1;
 }
 
+/* The runner's own threads during a run: the progress line's and the
+ * memory sampler's. */
+struct helpers {
+    struct progress    *live;
+    struct pss_sampler *pss;
+    int                 started;
+};
+
+static void start_helpers(void *arg)
+{
+    struct helpers *h = arg;
+    if (h->started)
+        return;
+    h->started = 1;
+    progress_show(h->live);
+    h->pss = pss_start(PSS_INTERVAL_MS);
+}
+
 /* Set up, time the strategy alone, merge, verify. Returns 0 or the exit
  * status of a setup error. */
 static int measure(struct run *r)
@@ -490,27 +508,32 @@ static int measure(struct run *r)
         .errsz   = sizeof(err),
     };
     /* The live line: a terminal only, never with --json or --quiet. */
-    struct progress *live = NULL;
-    char             what[96];
+    struct helpers h = {0};
+    char           what[96];
     snprintf(what, sizeof(what), "%s/%s", r->wl->name, r->st->name);
     if (!r->o.json && !r->o.quiet && isatty(STDERR_FILENO))
-        live = progress_start(&r->tasks, stderr, what);
+        h.live = progress_start(&r->tasks, stderr, what);
     struct usage u0, u1;
     if ((r->load[0] = cJSON_CreateObject()) != NULL)
         sysinfo_load_json(r->load[0]);
-    r->fds_before           = sysinfo_open_fds();
-    struct pss_sampler *pss = pss_start(PSS_INTERVAL_MS);
+    r->fds_before = sysinfo_open_fds();
+    /* The runner's threads start before the run, or, for a strategy that
+     * forks, once it has (no thread may be alive across a fork). */
+    sr.forked     = start_helpers;
+    sr.forked_arg = &h;
+    if (!r->st->forks)
+        start_helpers(&h);
     usage_snapshot(&u0);
     uint64_t t0 = clock_ns();
     int      rc = r->st->run(&sr);
     uint64_t t1 = clock_ns();
-    progress_stop(live, &r->tasks);
+    progress_stop(h.live, &r->tasks);
     if (rc == STRATEGY_HELPER) { /* this process only helped: nothing to say */
-        pss_stop(pss);
+        pss_stop(h.pss);
         return STRATEGY_HELPER;
     }
     r->t0_ns      = t0;
-    r->max_pss_kb = pss_stop(pss);
+    r->max_pss_kb = pss_stop(h.pss);
     usage_snapshot(&u1);
     r->fds_after = sysinfo_open_fds();
     if ((r->load[1] = cJSON_CreateObject()) != NULL)

@@ -75,12 +75,21 @@ done
 [ "$FILES" -ge 1 ] || die "FILES must be at least 1"
 if [ "$LESSONS" != all ] && [ "$LESSONS" != none ]; then
     for id in $LESSONS; do
-        "$CONCBENCH" lesson list | awk '{print $1}' | grep -qxF -- "$id" ||
+        "$CONCBENCH" lesson list | awk '{print $1}' | grep -xF -- "$id" >/dev/null ||
             die "unknown lesson '$id' in LESSONS (known: $("$CONCBENCH" lesson list | awk '{print $1}' | tr '\n' ' '))"
     done
 fi
 
+# A run folder of its own, made by mkdir (which fails when the name is
+# taken): two benches started in the same second get two folders.
+mkdir -p "$RESULTS_DIR" || die "unable to create $RESULTS_DIR"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+base=$STAMP
+for k in $(seq 2 100); do
+    mkdir "$RESULTS_DIR/$STAMP" 2>/dev/null && break
+    [ -d "$RESULTS_DIR/$STAMP" ] || die "unable to create $RESULTS_DIR/$STAMP"
+    STAMP=$base-$k
+done
 OUT="$RESULTS_DIR/$STAMP"
 RAW="$OUT/raw"
 mkdir -p "$RAW/samples" || die "unable to create $RAW"
@@ -302,6 +311,11 @@ for series in "${SERIES[@]}"; do
         hyperfine_bg --runs 1 --export-json "$RAW/$wl-$se-r$round.json" \
             "${rotated[@]//\{round\}/$round}"
         rc=$?
+        # The fixture server is part of the measurement: if it died, what
+        # follows would measure refused connections.
+        if [ -n "$SERVER_PID" ] && ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            die "the fixture server (pid $SERVER_PID) died during $wl/$se round $round (see raw/server.log); $OUT is incomplete and results/latest was not moved"
+        fi
         DONE_W=$(awk -v a="$DONE_W" -v b="${SERIES_W[$wl$'\t'$se]}" 'BEGIN {print a + b}')
         if [ $rc -ne 0 ]; then
             FAILED_STEPS=$((FAILED_STEPS + 1))

@@ -28,13 +28,17 @@
  * A stop request (SIGINT, SIGTERM) interrupts the parent's wait; it passes
  * SIGTERM on to every child, stops handing out tasks, and collects what
  * the children still send. A child stops after its current task (a
- * transfer in progress is aborted by libcurl's progress callback).
+ * transfer in progress is aborted by libcurl's progress callback). A
+ * child that has not gone within STOP_GRACE_MS (stopped with SIGSTOP,
+ * wedged in a call) is sent SIGKILL: the parent waits with a deadline,
+ * never on a read that only a child can end.
  *
- * A child must not outlive its parent: it asks the kernel for SIGTERM
- * when the parent dies (PR_SET_PDEATHSIG), then checks the parent is
- * still the one that forked it, in case it died before the request. On
- * SIGTERM a child stops like any run: its transfer is aborted, its
- * temporary file removed, and nothing more is written into --out.
+ * A child must not outlive its parent: it asks the kernel for SIGKILL
+ * when the parent dies (PR_SET_PDEATHSIG; a wedged child could ignore
+ * anything less), then checks the parent is still the one that forked it,
+ * in case it died before the request. On SIGTERM a child stops like any
+ * run: its transfer is aborted, its temporary file removed, and nothing
+ * more is written into --out.
  *
  * The children are forked before any of them creates a curl handle: each
  * builds its own state after fork and never touches the parent's. CPU time
@@ -42,6 +46,7 @@
  */
 #include "strategy.h"
 
+#include "clock.h"
 #include "exec.h"
 #include "shared/schedule.h"
 #include "util.h"
@@ -49,6 +54,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -60,6 +66,7 @@
 
 #define WINDOW 2048 /* tasks in flight: 32 KiB of 16-byte task messages */
 #define BATCH  64   /* results per read */
+#define STOP_GRACE_MS 1500 /* after SIGTERM, before SIGKILL */
 
 struct procs_opts {
     unsigned schedule; /* enum schedule */
@@ -120,7 +127,7 @@ static void child_main(const struct tasks *t, unsigned id, pid_t parent, int tas
 {
     void           *w;
     struct task_msg span;
-    if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
         return; /* orphaned already: do nothing */
     int ready = tasks_worker_init(t, &w) == 0;
     while (!exec_stopping() && read_msgs(task_fd, &span, sizeof(span), 1) == 1) {
@@ -177,12 +184,26 @@ static void dispatch(const struct strategy_run *r, const pid_t *pids, unsigned f
     size_t            blocks = o && o->schedule == SCHEDULE_STATIC ? (forked < n ? forked : n) : 0;
     size_t            block  = 0;
     struct result_msg batch[BATCH];
+    uint64_t          kill_at = 0; /* after a stop: when the children get SIGKILL */
     while (received < n) {
         if (exec_stopping() && !*stopped) {
             *stopped = 1;
             for (unsigned k = 0; k < forked; k++)
                 kill(pids[k], SIGTERM);
             dispatched = n;
+            kill_at    = clock_ns() + (uint64_t)STOP_GRACE_MS * 1000000u;
+        }
+        if (kill_at != 0) { /* stopping: wait for the children, with a deadline */
+            uint64_t now = clock_ns();
+            if (now >= kill_at) {
+                for (unsigned k = 0; k < forked; k++)
+                    kill(pids[k], SIGKILL);
+                kill_at = 0; /* end-of-file follows as they die */
+            } else {
+                struct pollfd p = {.fd = result_rd, .events = POLLIN};
+                if (poll(&p, 1, (int)((kill_at - now) / 1000000u) + 1) <= 0)
+                    continue; /* the deadline, or a signal: look again */
+            }
         }
         while (dispatched < n && (blocks || dispatched - received < WINDOW)) {
             struct task_msg span = {.first = dispatched, .count = 1};
@@ -247,6 +268,8 @@ static int procs_run(const struct strategy_run *r)
     close(task_pipe[0]);
     close(result_pipe[1]);
     task_pipe[0] = result_pipe[1] = -1;
+    if (r->forked != NULL) /* the workers exist: the runner's threads may start now */
+        r->forked(r->forked_arg);
     dispatch(r, pids, (unsigned)forked, &task_pipe[1], result_pipe[0], &stopped);
 done:
     for (int k = 0; k < 2; k++) {
@@ -268,6 +291,7 @@ STRATEGY(procs) = {
     .summary   = "N forked processes fed task indices through a pipe (a multiprocessing pool)",
     .limits    = "one easy handle per process, created after fork; results sent back by pipe",
     .caps      = CAP_PARALLEL | CAP_PROCESSES,
+    .forks     = 1,
     .order     = 20,
     .color     = "#009e73",
     .options   = procs_options,

@@ -159,6 +159,12 @@ struct strategy_run {
                                              time besides its tasks (gil: the lock's holds) */
     char                        *err;
     size_t                       errsz;
+    /* A strategy that forks its workers (.forks) calls this once they are
+     * forked, before it waits for them: the runner's own threads (the
+     * progress line, the memory sampler) start only then, so no thread is
+     * alive across a fork. NULL when composed. */
+    void (*forked)(void *arg);
+    void *forked_arg;
 };
 
 struct strategy {
@@ -170,6 +176,8 @@ struct strategy {
     int               order;       /* display order in tables and charts */
     const char       *color;       /* colour hint for charts, "#rrggbb" */
     const char       *peer;        /* the model this one varies (gil: threads) */
+    int               forks;       /* forks its workers from this process, and calls
+                                      strategy_run.forked once it has */
     const char       *course;      /* what the course calls this model, comma-separated
                                       ("asyncio, gather"): a student who types one of
                                       these words is pointed here */

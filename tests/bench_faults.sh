@@ -5,6 +5,9 @@
 #  - SIGINT or SIGTERM mid-run stops it promptly, leaves no server, no
 #    hyperfine and no concbench run behind (the PIDs and process groups
 #    it recorded in raw/pids), and moves no `latest` link.
+#  - Two benches started in the same second write two folders.
+#  - The fixture server dying mid-bench stops the bench, saying so, and
+#    moves no `latest` link.
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -80,4 +83,35 @@ interrupt() {
 }
 interrupt INT
 interrupt TERM
+
+# Two at once, into one results folder: two run folders, both complete.
+for k in 1 2; do
+    QUICK=1 STRATEGIES=sequential WORKLOADS=cpu LESSONS=none RESULTS_DIR="$SCRATCH/twice" \
+        CONCBENCH="$CONCBENCH" "$ROOT/scripts/bench.sh" 2>"$SCRATCH/twice-$k.err" &
+done
+wait %1; rc1=$?
+wait %2; rc2=$?
+runs=$(find "$SCRATCH/twice" -mindepth 1 -maxdepth 1 -type d | wc -l)
+expect "two benches at once: both exit 0 ($rc1 $rc2)" test $rc1 -eq 0 -a $rc2 -eq 0
+expect "two benches at once: two run folders ($runs)" test "$runs" -eq 2
+for d in "$SCRATCH"/twice/2*; do
+    expect "two benches at once: $(basename "$d") is complete" test -s "$d/results.json" -a -s "$d/REPORT.md"
+done
+
+# The fixture server killed mid-bench (by its PID, from raw/pids).
+QUICK=1 FILES=31 DELAY_MS=100 WORKLOADS=io LESSONS=none RESULTS_DIR="$SCRATCH/dead" \
+    CONCBENCH="$CONCBENCH" "$ROOT/scripts/bench.sh" 2>"$SCRATCH/dead.err" &
+pid=$!
+for _ in $(seq 1 100); do
+    grep -q '^hyperfine' "$SCRATCH"/dead/*/raw/pids 2>/dev/null && break
+    sleep 0.1
+done
+server=$(awk '$1 == "server" {print $2; exit}' "$SCRATCH"/dead/*/raw/pids)
+kill "$server"
+wait $pid
+rc=$?
+expect "server killed mid-bench: the bench stops, exit non-zero (got $rc)" test $rc -ne 0
+expect "server killed mid-bench: it says the server died ($(tail -1 "$SCRATCH/dead.err"))" \
+    grep -q 'fixture server.*died' "$SCRATCH/dead.err"
+expect "server killed mid-bench: latest not moved" test ! -e "$SCRATCH/dead/latest"
 finish

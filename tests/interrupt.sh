@@ -12,6 +12,9 @@
 #
 # interrupt.sh --kill-worker: a procs worker killed with SIGKILL is
 # noticed: its task is lost, the others finish, exit 1, workers_lost 1.
+# Then a wedged worker (SIGSTOP): SIGINT still stops the run, within the
+# grace the children get before SIGKILL; and SIGKILL of the run takes the
+# stopped worker with it.
 . "$(dirname "$0")/lib.sh"
 
 signal_run() { # STRATEGY SIG
@@ -95,8 +98,56 @@ kill_worker() {
     expect "killed worker: no temporary file" test -z "$(ls -A "$SCRATCH/dl-kill" | grep '^\.')"
 }
 
+stop_worker() {
+    start_server --files 200 --delay-ms 100
+    "$CONCBENCH" run --workload io --strategy procs --workers 4 --url "$URL/index.json" \
+        --out "$SCRATCH/dl-stop" --json >"$SCRATCH/stop.json" 2>/dev/null &
+    local pid=$!
+    for _ in $(seq 1 100); do
+        [ "$(children_of $pid | wc -w)" -eq 4 ] && break
+        sleep 0.05
+    done
+    local workers victim
+    workers=$(children_of $pid)
+    victim=$(echo $workers | cut -d' ' -f1)
+    kill -STOP "$victim"
+    sleep 0.3
+    local start
+    start=$(date +%s%N)
+    kill -INT $pid
+    wait $pid
+    local rc=$? ms=$((($(date +%s%N) - start) / 1000000))
+    expect "wedged worker, SIGINT: exit 130 (got $rc)" test $rc -eq 130
+    expect "wedged worker, SIGINT: stopped within 3 s, the grace and SIGKILL (took $ms ms)" test $ms -lt 3000
+    expect "wedged worker, SIGINT: the partial result says so" \
+        test "$(json "$SCRATCH/stop.json" interrupted)" = SIGINT
+    # shellcheck disable=SC2086
+    expect "wedged worker, SIGINT: every worker gone" none_running $workers
+
+    "$CONCBENCH" run --workload io --strategy procs --workers 4 --url "$URL/index.json" \
+        --out "$SCRATCH/dl-stop2" >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do
+        [ "$(children_of $pid | wc -w)" -eq 4 ] && break
+        sleep 0.05
+    done
+    workers=$(children_of $pid)
+    # shellcheck disable=SC2086
+    kill -STOP $workers
+    kill -KILL $pid
+    wait $pid 2>/dev/null
+    for _ in $(seq 1 40); do
+        # shellcheck disable=SC2086
+        none_running $workers && break
+        sleep 0.05
+    done
+    # shellcheck disable=SC2086
+    expect "SIGKILL of the run: its stopped workers died with it ($(echo $workers))" none_running $workers
+}
+
 if [ "$1" = --kill-worker ]; then
     kill_worker
+    stop_worker
 else
     start_server --files 40 --delay-ms 3000
     for i in $(seq -f %03g 0 39); do echo "$URL/files/flag-$i.bin"; done >"$SCRATCH/slow.txt"
