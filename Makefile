@@ -23,7 +23,7 @@ PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
 
 # What only the tests use: a browser to open the HTML report in, man to
 # render the man page.
-TEST_PACKAGES = chromium man-db
+TEST_PACKAGES = chromium man-db python3-pil iproute2
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 PERF_PACKAGES = wrk nginx-light libnginx-mod-http-echo strace
 PERF_ROUNDS  ?= 5

@@ -12,7 +12,12 @@
  *
  *   GET /index.json     {"data":[{"id","link","size","checksum"}...]}
  *   GET /files/NAME     the body of file NAME
+ *   the course's APIs   flags, imgur's gallery, Spotify (course.c)
  *   anything else       404
+ *
+ * It listens on 127.0.0.1 unless --listen names another address (a class
+ * sharing the teacher's server); links name the address a request came to
+ * (its Host header), so a student's machine gets links it can reach.
  *
  * Faults, for the client's error handling: --error-rate (HTTP 500),
  * --not-found-rate (404 for a listed file), --reset-rate (half the body,
@@ -23,13 +28,14 @@
  * and a retry draws again.
  *
  * It is not a general web server: it reads nothing from disk and serves
- * GET and HEAD only (HEAD: the headers and length a GET would get, no
- * body, no fault). A request's line and headers may take 64 KiB, its body
+ * GET and HEAD (HEAD: the headers and length a GET would get, no body, no
+ * fault), and POST for the course's token only. A request's line and headers may take 64 KiB, its body
  * 1 MiB; beyond that the connection is refused and closed.
  */
 #include "cli.h"
 
 #include "checksum.h"
+#include "course.h"
 #include "cmdline.h"
 #include "fixture.h"
 #include "save.h"
@@ -37,6 +43,7 @@
 
 #include <arpa/inet.h>
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -102,6 +109,7 @@ struct loop {
 /* What every loop shares, read-only once serving starts (but the files'
  * request counters). */
 struct server {
+    struct course *course; /* the course's APIs (course.h) */
     struct file  *files;
     size_t        nfiles;
     char         *index;
@@ -113,6 +121,9 @@ struct server {
     size_t        ndelays;
     struct faults faults;
     unsigned      port;
+    struct in_addr addr;         /* --listen */
+    char          listen[INET_ADDRSTRLEN];
+    char          self[INET_ADDRSTRLEN + 8]; /* "ADDR:PORT": links name it unless a request names another */
     struct loop  *loops;
     unsigned      nloops;
     int           stop_pipe[2]; /* written once on SIGINT/SIGTERM, never read: wakes every loop */
@@ -132,6 +143,7 @@ struct pending {
     int                       status;
     const void               *body;
     size_t                    len;
+    int                       owned; /* body is malloc'd and this reply's to free */
     struct pending           *prev, *next;
 };
 
@@ -171,30 +183,48 @@ static int is_head(struct evhttp_request *req)
     return evhttp_request_get_command(req) == EVHTTP_REQ_HEAD;
 }
 
-static void reply_now(struct server *srv, struct evhttp_request *req, int status, const void *body,
-                      size_t len)
+static void free_body(const void *data, size_t len, void *extra)
+{
+    (void)len;
+    (void)extra;
+    free((void *)data);
+}
+
+/* Send the reply now. A body the reply owns is freed once sent. A
+ * Content-Type already set (the course's replies) is kept. */
+static void reply_now_owned(struct server *srv, struct evhttp_request *req, int status,
+                            const void *body, size_t len, int owned)
 {
     struct evbuffer  *out = evbuffer_new();
     struct evkeyvalq *h   = evhttp_request_get_output_headers(req);
     if (out == NULL) {
+        if (owned)
+            free((void *)body);
         evhttp_send_error(req, 500, "out of memory");
         return;
     }
-    evhttp_add_header(h, "Content-Type",
-                      status == 200 && body != srv->index ? "application/octet-stream"
-                      : status == 200                     ? "application/json"
-                                                          : "text/plain");
+    if (evhttp_find_header(h, "Content-Type") == NULL)
+        evhttp_add_header(h, "Content-Type",
+                          status == 200 && body != srv->index ? "application/octet-stream"
+                          : status == 200                     ? "application/json"
+                                                              : "text/plain");
+    size_t send = len;
     if (is_head(req)) { /* the length a GET would get, and no body (evhttp would send it) */
         char clen[24];
         snprintf(clen, sizeof(clen), "%zu", len);
         evhttp_add_header(h, "Content-Length", clen);
-        len = 0;
+        send = 0;
     }
-    evbuffer_add_reference(out, body, len, NULL, NULL); /* bodies outlive the reply */
+    if (owned && send == 0)
+        free((void *)body);
+    else /* bodies outlive the reply: the server's, or freed when sent */
+        evbuffer_add_reference(out, body, send, owned ? free_body : NULL, NULL);
     evhttp_send_reply(req, status,
                       status == 200   ? "OK"
                       : status == 404 ? "Not Found"
                       : status == 400 ? "Bad Request"
+                      : status == 401 ? "Unauthorized"
+                      : status == 405 ? "Method Not Allowed"
                                       : "Internal Server Error",
                       out);
     evbuffer_free(out);
@@ -236,6 +266,8 @@ static void pending_free(struct pending *p)
 {
     pending_unlink(p);
     event_free(p->timer);
+    if (p->owned) /* never sent: the client went away */
+        free((void *)p->body);
     free(p);
 }
 
@@ -295,7 +327,8 @@ static void on_delay_done(evutil_socket_t fd, short what, void *arg)
         evhttp_send_reply_end(p->req);
         break;
     default:
-        reply_now(srv, p->req, p->status, p->body, p->len);
+        reply_now_owned(srv, p->req, p->status, p->body, p->len, p->owned);
+        p->owned = 0; /* the reply has it now */
         break;
     }
     pending_free(p);
@@ -312,22 +345,25 @@ static uint64_t next_rand(uint64_t *s)
 
 /* Reply after ms (+ jitter), or at once without a delay; a fault that
  * needs more than one step always goes through a timer. */
-static void reply(struct loop *loop, struct evhttp_request *req, int status, const void *body,
-                  size_t len, enum fault fault, unsigned ms)
+static void reply_owned(struct loop *loop, struct evhttp_request *req, int status,
+                        const void *body, size_t len, enum fault fault, unsigned ms, int owned)
 {
     struct server *srv = loop->srv;
     if (srv->jitter_ms)
         ms += (unsigned)(next_rand(&loop->rng) % (srv->jitter_ms + 1u));
     if (ms == 0 && fault != FAULT_RESET && fault != FAULT_STALL) {
-        reply_now(srv, req, status, body, len);
+        reply_now_owned(srv, req, status, body, len, owned);
         return;
     }
     struct pending *p = calloc(1, sizeof(*p));
     if (p == NULL || (p->timer = evtimer_new(loop->base, on_delay_done, p)) == NULL) {
         free(p);
+        if (owned)
+            free((void *)body);
         evhttp_send_error(req, 500, "out of memory");
         return;
     }
+    p->owned = owned;
     p->loop   = loop;
     p->req    = req;
     p->conn   = evhttp_request_get_connection(req);
@@ -343,6 +379,12 @@ static void reply(struct loop *loop, struct evhttp_request *req, int status, con
         evhttp_connection_set_closecb(p->conn, on_conn_close, loop);
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
     evtimer_add(p->timer, ms == srv->delay_ms && loop->common_delay ? loop->common_delay : &tv);
+}
+
+static void reply(struct loop *loop, struct evhttp_request *req, int status, const void *body,
+                  size_t len, enum fault fault, unsigned ms)
+{
+    reply_owned(loop, req, status, body, len, fault, ms, 0);
 }
 
 /* How long file i's replies wait. */
@@ -363,6 +405,71 @@ static void tune_connection(struct evhttp_request *req)
     struct bufferevent       *bev  = conn ? evhttp_connection_get_bufferevent(conn) : NULL;
     if (bev != NULL)
         bufferevent_set_max_single_write(bev, 1 << 20);
+}
+
+/* The request's Host when it is a plain host[:port] another than the
+ * server's own, else NULL. */
+static const char *request_host(struct evhttp_request *req)
+{
+    const char *h = evhttp_find_header(evhttp_request_get_input_headers(req), "Host");
+    if (h == NULL || *h == '\0' || strlen(h) > 255)
+        return NULL;
+    for (const char *p = h; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr(".-:[]", *p))
+            return NULL;
+    return h;
+}
+
+/* The index with host in its links instead of the server's own address
+ * (a new string to free), or NULL: the server's own is right. */
+static char *index_for(const struct server *srv, const char *host)
+{
+    if (host == NULL || strcmp(host, srv->self) == 0)
+        return NULL;
+    char from[64], to[300];
+    snprintf(from, sizeof(from), "http://%s/", srv->self);
+    snprintf(to, sizeof(to), "http://%s/", host);
+    size_t n = 0, lf = strlen(from), lt = strlen(to);
+    for (const char *p = srv->index; (p = strstr(p, from)) != NULL; p += lf)
+        n++;
+    char *out = malloc(srv->index_len + n * (lt > lf ? lt - lf : 0) + 1), *w = out;
+    if (out == NULL)
+        return NULL;
+    for (const char *p = srv->index, *q; (q = strstr(p, from)) != NULL; p = q + lf) {
+        memcpy(w, p, (size_t)(q - p));
+        w += q - p;
+        memcpy(w, to, lt);
+        w += lt;
+        strcpy(w, q + lf);
+    }
+    if (n == 0)
+        strcpy(out, srv->index);
+    return out;
+}
+
+/* The course's APIs (course.h), with the server's delay. 0: not one. */
+static int course_request(struct loop *loop, struct evhttp_request *req, const char *path)
+{
+    struct server    *srv = loop->srv;
+    struct evkeyvalq *in  = evhttp_request_get_input_headers(req);
+    struct evbuffer  *buf = evhttp_request_get_input_buffer(req);
+    const char       *method;
+    switch (evhttp_request_get_command(req)) {
+    case EVHTTP_REQ_GET: method = "GET"; break;
+    case EVHTTP_REQ_HEAD: method = "HEAD"; break;
+    case EVHTTP_REQ_POST: method = "POST"; break;
+    default: return 0;
+    }
+    size_t              len  = buf ? evbuffer_get_length(buf) : 0;
+    const char         *body = len ? (const char *)evbuffer_pullup(buf, -1) : "";
+    struct course_reply cr;
+    if (srv->course == NULL || path == NULL ||
+        !course_route(srv->course, method, path, evhttp_find_header(in, "Authorization"), body,
+                      len, evhttp_find_header(in, "Host"), &cr))
+        return 0;
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type", cr.type);
+    reply_owned(loop, req, cr.status, cr.body, cr.len, FAULT_NONE, srv->delay_ms, cr.owned);
+    return 1;
 }
 
 /* Two Content-Length headers that disagree. */
@@ -397,7 +504,16 @@ static void on_request(struct evhttp_request *req, void *arg)
         return;
     }
     if (path != NULL && strcmp(path, "/index.json") == 0) {
-        reply(loop, req, 200, srv->index, srv->index_len, FAULT_NONE, srv->delay_ms);
+        /* Links name the address the request came to (a student's machine
+         * knows the teacher's by another name than 127.0.0.1). */
+        char *mine = index_for(srv, request_host(req));
+        if (mine != NULL) {
+            evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
+                              "application/json");
+            reply_owned(loop, req, 200, mine, strlen(mine), FAULT_NONE, srv->delay_ms, 1);
+        } else {
+            reply(loop, req, 200, srv->index, srv->index_len, FAULT_NONE, srv->delay_ms);
+        }
     } else if (path != NULL && strncmp(path, "/files/", 7) == 0 &&
                fixture_index(path + 7, srv->nfiles, &i) == 0) {
         struct file *f  = &srv->files[i];
@@ -417,7 +533,7 @@ static void on_request(struct evhttp_request *req, void *arg)
             reply(loop, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE, ms);
         else
             reply(loop, req, 200, f->body, f->len, fault, ms);
-    } else {
+    } else if (!course_request(loop, req, path)) {
         reply(loop, req, 404, not_found, sizeof(not_found) - 1, FAULT_NONE, srv->delay_ms);
     }
 }
@@ -469,7 +585,7 @@ static int make_index(struct server *srv, unsigned port)
     for (size_t i = 0; i < srv->nfiles && data != NULL; i++) {
         char name[FIXTURE_NAME_MAX], link[128], sum[CHECKSUM_STRLEN + 1];
         fixture_name(i, name);
-        snprintf(link, sizeof(link), "http://127.0.0.1:%u/files/%s", port, name);
+        snprintf(link, sizeof(link), "http://%s:%u/files/%s", srv->listen, port, name);
         checksum_format(srv->files[i].body, srv->files[i].len, sum);
         cJSON *item = cJSON_CreateObject();
         cJSON_AddItemToArray(data, item);
@@ -496,6 +612,8 @@ static void free_files(struct server *srv)
     free(srv->files);
     free(srv->index);
     free(srv->delays);
+    course_free(srv->course);
+    srv->course = NULL;
 }
 
 /* --dump DIR: write the file set to DIR instead of serving it. */
@@ -529,6 +647,7 @@ struct serve_opts {
     uint64_t    stall_ms;
     double      stall_rate;
     uint64_t    threads;
+    const char *listen;
     int         help;
 };
 
@@ -575,6 +694,13 @@ static const struct opt serve_options[] = {
      .help    = "uneven tasks: file i waits the (i mod k)-th of these k delays (the index "
                 "lists each file's)"},
     MS("jitter-ms", jitter_ms, "0", "add 0..MS to each delay, drawn from the seed"),
+    {.name    = "listen",
+     .type    = OPT_TEXT,
+     .offset  = offsetof(struct serve_opts, listen),
+     .def     = "127.0.0.1",
+     .metavar = "ADDR",
+     .help    = "IPv4 address to listen on; another than loopback lets other machines in (a "
+                "class sharing the teacher's server), and is said on stderr"},
     {.name    = "threads",
      .type    = OPT_UINT,
      .offset  = offsetof(struct serve_opts, threads),
@@ -606,14 +732,23 @@ static const struct opt serve_options[] = {
 static void serve_help(FILE *f)
 {
     fprintf(f, "usage: concbench serve [options]\n\n"
-               "Serve a deterministic set of files on http://127.0.0.1:PORT until SIGINT or\n"
-               "SIGTERM. The first line on stdout is 'listening on http://127.0.0.1:PORT'.\n"
-               "Faults are drawn per file and request count from the seed.\n\n");
+               "Serve a deterministic set of files on http://ADDR:PORT (127.0.0.1 unless --listen\n"
+               "says otherwise) until SIGINT or SIGTERM. The first line on stdout is\n"
+               "'listening on http://ADDR:PORT'. Faults are drawn per file and request count\n"
+               "from the seed.\n\n");
     opt_help(f, serve_options);
     fprintf(
         f,
         "\n  GET /index.json    {\"delay_ms\",\"data\":[{\"id\",\"link\",\"size\",\"checksum\"}]}\n"
-        "  GET /files/NAME    the file's body; anything else is 404\n");
+        "  GET /files/NAME    the file's body\n"
+        "\nThe course's APIs, at the paths its notebooks call (only their base URL changes):\n"
+        "  GET /flags/CC/CC.gif, /flags/CC/metadata.json     Fluent Python's flags (194 codes)\n"
+        "  GET /3/gallery/random/random/   imgur's gallery (Authorization: Client-ID <any>)\n"
+        "  GET /i/NAME                     a gallery image: GIF, PNG or JPEG\n"
+        "  POST /api/token                 Spotify's client credentials: a Bearer token\n"
+        "  GET /v1/albums/ID/tracks        an album's tracks (Authorization: Bearer <token>)\n"
+        "  GET /course/index.json          every course file, with size and checksum\n"
+        "Links name the address a request came to (its Host). Anything else is 404.\n");
 }
 
 /* "200,200,500" into an array of milliseconds. Returns 0 or EXIT_USAGE. */
@@ -669,7 +804,15 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o, struct serve
     size_t    ndelays = 0;
     if (o->delays != NULL && (rc = parse_delays(o->delays, &delays, &ndelays)) != 0)
         return rc;
+    struct in_addr addr;
+    if (inet_pton(AF_INET, o->listen, &addr) != 1) {
+        free(delays);
+        return usage_error("serve: --listen takes an IPv4 address (127.0.0.1, 0.0.0.0, ...), "
+                           "not '%s'",
+                           o->listen);
+    }
     *srv = (struct server){
+        .addr      = addr,
         .delays    = delays,
         .ndelays   = ndelays,
         .nfiles    = (size_t)o->files,
@@ -684,6 +827,12 @@ static int parse_serve(int argc, char **argv, struct serve_opts *o, struct serve
                       .stall_ms       = (unsigned)o->stall_ms,
                       .stall_rate     = o->stall_ms > 0 && o->stall_rate == 0 ? 1.0 : o->stall_rate},
     };
+    inet_ntop(AF_INET, &addr, srv->listen, sizeof(srv->listen));
+    if ((ntohl(addr.s_addr) >> 24) != 127)
+        fprintf(stderr,
+                "concbench serve: listening on %s, not loopback: other machines can reach this "
+                "server and everything it serves\n",
+                srv->listen);
     return 0;
 }
 
@@ -695,7 +844,7 @@ static int loop_open(struct server *srv, struct loop *loop, unsigned port)
 {
     struct sockaddr_in sin  = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     socklen_t          slen = sizeof(sin);
-    sin.sin_addr.s_addr     = htonl(INADDR_LOOPBACK);
+    sin.sin_addr            = srv->addr;
 
     /* Delays must be what they say. No cached time: with it, a timer added
      * late in a busy loop iteration is measured from the iteration's start
@@ -723,7 +872,8 @@ static int loop_open(struct server *srv, struct loop *loop, unsigned port)
     struct evconnlistener *lev = evconnlistener_new_bind(
         loop->base, NULL, NULL, flags, SERVE_BACKLOG, (struct sockaddr *)&sin, sizeof(sin));
     if (lev == NULL)
-        return usage_error("serve: unable to listen on 127.0.0.1:%u: %s", port, strerror(errno));
+        return usage_error("serve: unable to listen on %s:%u: %s", srv->listen, port,
+                           strerror(errno));
     if (evhttp_bind_listener(loop->http, lev) == NULL) {
         evconnlistener_free(lev);
         return usage_error("serve: unable to bind the HTTP server");
@@ -738,7 +888,7 @@ static int loop_open(struct server *srv, struct loop *loop, unsigned port)
                               .tv_usec = (srv->delay_ms % 1000) * 1000};
         loop->common_delay = event_base_init_common_timeout(loop->base, &tv);
     }
-    evhttp_set_allowed_methods(loop->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD);
+    evhttp_set_allowed_methods(loop->http, EVHTTP_REQ_GET | EVHTTP_REQ_HEAD | EVHTTP_REQ_POST);
     evhttp_set_timeout(loop->http, 120);
     evhttp_set_max_headers_size(loop->http, SERVE_MAX_HEADERS);
     evhttp_set_max_body_size(loop->http, SERVE_MAX_BODY);
@@ -769,6 +919,7 @@ static int serve_listen(struct server *srv, unsigned port, struct event **sigs)
         if (rc != 0)
             return rc;
     }
+    snprintf(srv->self, sizeof(srv->self), "%s:%u", srv->listen, srv->port);
     if (make_index(srv, srv->port) != 0)
         return usage_error("serve: out of memory for the index");
     struct event_base *base = srv->loops[0].base;
@@ -842,7 +993,7 @@ static int serve_run(struct server *srv)
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     int rc = started == srv->nloops ? 0 : 1;
     if (rc == 0) {
-        printf("listening on http://127.0.0.1:%u\n", srv->port);
+        printf("listening on http://%s:%u\n", srv->listen, srv->port);
         fflush(stdout);
         event_base_dispatch(srv->loops[0].base);
     } else {
@@ -886,6 +1037,10 @@ int cmd_serve(int argc, char **argv)
         rc = dump_files(&srv, o.dump);
         free_files(&srv);
         return rc;
+    }
+    if ((srv.course = course_new(srv.seed)) == NULL) {
+        free_files(&srv);
+        return usage_error("serve: out of memory for the course's files");
     }
     raise_nofile_limit();
     if ((rc = serve_listen(&srv, (unsigned)o.port, sigs)) == 0)
