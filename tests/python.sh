@@ -60,6 +60,29 @@ expect "download_asyncio with no --workers: every transfer at once" \
 kill "$BARE_PID" 2>/dev/null
 wait "$BARE_PID" 2>/dev/null
 
+# --- every knob concbench run takes: --header, --filter, --links-path, lists --
+# imgur's gallery as the notebook reads it (a Client-ID, the image types).
+start_server --files 5
+for prog in $DOWNLOADERS; do
+    w=4
+    [ $prog = download_sequential ] && w=1
+    "$PY" "$P/$prog.py" --workers $w --url "$URL/3/gallery/random/random/" --header 'Authorization: Client-ID x' \
+        --filter 'type=image/*' --links-path 'data[].link' --out "$SCRATCH/gal-$prog" \
+        --output "$SCRATCH/gal.json" >"$SCRATCH/gal.log" 2>&1
+    rc=$?
+    expect "$prog on imgur's gallery (--header, --filter): exit 0, every image verified ($(tail -1 "$SCRATCH/gal.log"))" \
+        bash -c "[ $rc -eq 0 ] && jq -e '.tasks > 40 and .ok == .tasks and .verified == true' '$SCRATCH/gal.json' >/dev/null"
+done
+"$PY" "$P/download_threads.py" --workers 2 --url "$URL/3/gallery/random/random/" --out "$SCRATCH/gal-no" \
+    >"$SCRATCH/gal.log" 2>&1
+rc=$?
+expect "without the Client-ID header: exit 1, the 401 named ($(tail -1 "$SCRATCH/gal.log"))" \
+    bash -c "[ $rc -eq 1 ] && grep -q 401 '$SCRATCH/gal.log'"
+curl -s "$URL/index.json" | jq -r '.data[].link' >"$SCRATCH/urls.txt"
+"$PY" "$P/download_asyncio.py" --links "$SCRATCH/urls.txt" --out "$SCRATCH/list" --output "$SCRATCH/list.json" >/dev/null 2>&1
+expect "a URL list from --links: every file saved, unverified (a list gives no checksum)" \
+    jq -e '.ok == 5 and .failed == 0 and .unchecked == 5' "$SCRATCH/list.json"
+
 # --- downloads, verified ---------------------------------------------------
 start_server --files 30 --delays 5,30
 for prog in $DOWNLOADERS; do

@@ -31,7 +31,7 @@ def quote(s):
 def run():
     args = harness.options("curl_parallel.py", __doc__, io=True)
     version = curl_version()
-    index = harness.get_links(args.url)
+    index = harness.get_links(args)
     links = index[1]
     os.makedirs(args.out, exist_ok=True)
     cfg = os.path.join(args.out, ".curl-config")
@@ -44,6 +44,8 @@ def run():
            "--write-out", "%{time_total}\\n", "--parallel", "--parallel-immediate",
            "--parallel-max", str(args.workers), "--max-time", str(args.timeout_ms / 1000),
            "--config", cfg]
+    for name, value in harness.HEADERS.items():  # --header, on every transfer
+        cmd[1:1] = ["--header", f"{name}: {value}"]
     t0 = harness.clock()
     done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     wall = harness.clock() - t0

@@ -35,7 +35,8 @@ async def download_link(session, directory, link, i, order):
 async def download_many(args, links, order):
     timeout = aiohttp.ClientTimeout(total=args.timeout_ms / 1000)
     connector = aiohttp.TCPConnector(limit=args.workers)
-    async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+    async with aiohttp.ClientSession(connector=connector, timeout=timeout,
+                                     headers=harness.HEADERS) as session:
         tasks = [asyncio.ensure_future(download_link(session, args.out, e["link"], i, order))
                  for i, e in enumerate(links)]
         results = await asyncio.gather(*tasks, return_exceptions=True)
@@ -44,7 +45,7 @@ async def download_many(args, links, order):
 
 def run():
     args = harness.options("download_asyncio.py", __doc__, io=True, unbounded=True)
-    index = harness.get_links(args.url)
+    index = harness.get_links(args)
     links = index[1]
     unbounded = args.workers == 0
     if unbounded:  # no --workers: every transfer in flight at once, as gather has no limit

@@ -22,7 +22,7 @@ session = None  # one per worker process, made by init_worker
 
 def init_worker():
     global session
-    session = requests.Session()
+    session = harness.session()
 
 
 @harness.timed
@@ -33,7 +33,7 @@ def download_link(directory, timeout_s, link):
 
 def run():
     args = harness.options("download_procs.py", __doc__, io=True)
-    index = harness.get_links(args.url)
+    index = harness.get_links(args)
     links = index[1]
     os.makedirs(args.out, exist_ok=True)
     t0 = harness.clock()

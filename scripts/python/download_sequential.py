@@ -24,11 +24,11 @@ def run():
     args = harness.options("download_sequential.py", __doc__, io=True)
     if args.workers != 1:
         harness.fail("sequential runs one download at a time: --workers must be 1")
-    index = harness.get_links(args.url)
+    index = harness.get_links(args)
     links = index[1]
     os.makedirs(args.out, exist_ok=True)
     t0 = harness.clock()
-    with requests.Session() as session:
+    with harness.session() as session:
         outcomes = [download_link(session, args.out, e["link"], args.timeout_ms / 1000)
                     for e in links]
     wall = harness.clock() - t0

@@ -23,7 +23,7 @@ thread_local = threading.local()
 
 def get_session():
     if not hasattr(thread_local, "session"):
-        thread_local.session = requests.Session()
+        thread_local.session = harness.session()
     return thread_local.session
 
 
@@ -35,7 +35,7 @@ def download_link(directory, link, timeout_s):
 
 def run():
     args = harness.options("download_threads.py", __doc__, io=True)
-    index = harness.get_links(args.url)
+    index = harness.get_links(args)
     links = index[1]
     os.makedirs(args.out, exist_ok=True)
     outcomes, order = [None] * len(links), []

@@ -120,7 +120,14 @@ def options(program, doc, io, unbounded=False):
     p.add_argument("--output", help="write the result (JSON) to this file too")
     p.add_argument("--json", action="store_true", help="print the result as JSON, not one line")
     if io:
-        p.add_argument("--url", required=True, help="the index: http://HOST:PORT/index.json")
+        p.add_argument("--url", help="the index (JSON) or a URL list: http://HOST:PORT/index.json")
+        p.add_argument("--links", help="the same, from a file")
+        p.add_argument("--header", action="append", default=[], metavar="'NAME: VALUE'",
+                       help="send this header with the index request and every transfer")
+        p.add_argument("--links-path", default="data[].link",
+                       help="where the links are in a JSON index: ARRAY[].LINK [data[].link]")
+        p.add_argument("--filter", action="append", default=[], metavar="KEY=GLOB",
+                       help="keep only index items whose KEY matches GLOB, e.g. type=image/*")
         p.add_argument("--out", required=True, help="folder the files are saved in (created)")
         p.add_argument("--timeout-ms", type=int, default=30000, help="per transfer [30000]")
     else:
@@ -132,6 +139,20 @@ def options(program, doc, io, unbounded=False):
         p.add_argument("--sync", choices=("local", "mutex", "none"), default="local",
                        help="how threads add to the total [local]")
     a = p.parse_args()
+    if io:
+        if (a.url is None) == (a.links is None):
+            p.error("give one of --url (an index or URL list) or --links (a file)")
+        global HEADERS
+        for h in a.header:
+            name, sep, value = h.partition(":")
+            if not sep or not name.strip() or any(c in h for c in "\r\n"):
+                p.error(f"--header wants 'NAME: VALUE', not {name.strip()!r}...")
+            HEADERS[name.strip()] = value.strip()
+        if "[]" not in a.links_path:
+            p.error("--links-path wants ARRAY[].LINK, e.g. data[].link")
+        for f in a.filter:
+            if "=" not in f:
+                p.error(f"--filter wants KEY=GLOB, not {f!r}")
     if a.workers is None:
         a.workers = 0 if unbounded else 1
     elif a.workers < 1 or a.workers > 4096:
@@ -149,20 +170,71 @@ def options(program, doc, io, unbounded=False):
 
 # ---- downloads ---------------------------------------------------------
 
-def get_links(url, timeout_s=10):
+HEADERS = {}  # --header: on the index request and every transfer
+
+
+def _dotted(obj, path):
+    for key in [k for k in path.split(".") if k]:
+        if not isinstance(obj, dict) or key not in obj:
+            return None
+        obj = obj[key]
+    return obj
+
+
+def session():
+    """A requests.Session sending --header with every transfer."""
+    import requests
+    s = requests.Session()
+    s.headers.update(HEADERS)
+    return s
+
+
+def get_links(args, timeout_s=10):
     """The index: its delay (ms, or None) and its entries ({"link", "size",
-    "checksum", ...}), in order."""
-    import requests  # imported here so the sum programs need no requests
+    "checksum", ...}), in order. From --url or --links, a JSON index (the
+    links where --links-path says, kept by --filter) or a list of URLs, one
+    a line, as concbench run reads them."""
+    import fnmatch
+    where = args.url or args.links
     try:
-        r = requests.get(url, timeout=timeout_s)
-        r.raise_for_status()
-        doc = r.json()
-        data = doc["data"]
-    except (requests.RequestException, ValueError, KeyError, TypeError) as e:
-        fail(f"unable to read the index {url}: {e}")
-    if not isinstance(data, list) or not all(isinstance(e, dict) and "link" in e for e in data):
-        fail(f"{url} is not an index: no list of entries with a link")
-    return doc.get("delay_ms"), data
+        if args.url:
+            import requests  # imported here so the sum programs need no requests
+            r = requests.get(args.url, timeout=timeout_s, headers=HEADERS)
+            r.raise_for_status()
+            text = r.text
+        else:
+            with open(args.links) as f:
+                text = f.read()
+    except Exception as e:  # requests' errors, OSError: the message is what matters
+        fail(f"unable to read the index {where}: {e}")
+    if not text.lstrip().startswith(("{", "[")):  # a URL list
+        urls = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("#")]
+        if not urls or not all(u.startswith(("http://", "https://")) for u in urls):
+            fail(f"{where} is neither an index nor a list of http(s) URLs")
+        return None, [{"link": u} for u in urls]
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        fail(f"{where} is not valid JSON: {e}")
+    array_at, link_at = args.links_path.split("[]", 1)
+    data = _dotted(doc, array_at)
+    link_at = link_at.lstrip(".")
+    if not isinstance(data, list):
+        fail(f"{where} has no array at {array_at or '(the top)'}")
+    entries = []
+    for item in data:
+        if not isinstance(item, dict):
+            continue
+        if any(not fnmatch.fnmatchcase(str(_dotted(item, k) if _dotted(item, k) is not None else ""), g)
+               for k, g in (f.split("=", 1) for f in args.filter)):
+            continue
+        link = _dotted(item, link_at)
+        if not isinstance(link, str):
+            fail(f"{where}: an entry has no string at {link_at}")
+        entries.append(dict(item, link=link))
+    if not entries:
+        fail(f"{where} lists no links")
+    return (doc.get("delay_ms") if isinstance(doc, dict) else None), entries
 
 
 def file_name(link):
@@ -325,7 +397,8 @@ def io_result(name, args, index, outcomes, wall_s, order=None, limits=""):
         "wall_s": wall_s, "errors": errors, "out": args.out,
         "checked_checksum": v["checked_checksum"], "checked_size_only": v["checked_size_only"],
         "unchecked": v["unchecked"], "temp_files_left": v["temp_files_left"],
-        "params": {"url": args.url, "out": args.out},
+        "params": {"url": args.url, "links": args.links, "out": args.out,
+                   "headers": sorted(HEADERS), "links_path": args.links_path, "filter": args.filter},
         "limits": limits,
         "latency_ms": percentiles_ms([t for err, _, t in outcomes if not err and t is not None]),
         "detail": f"{ok} of {len(links)} files saved to {args.out}, {how}"
