@@ -60,6 +60,17 @@ expect "download_asyncio with no --workers: every transfer at once" \
 kill "$BARE_PID" 2>/dev/null
 wait "$BARE_PID" 2>/dev/null
 
+# --- notebook 5: Process start/join, getpid/getppid ---------------------------
+"$PY" "$P/process_join.py" --json >"$SCRATCH/join.json"
+expect "with join(): main finishes after the child, which names main as its parent" \
+    jq -e '(.order | index("finishing fun")) < (.order | index("finishing main"))
+           and ([.events[] | select(.line | test("fun")) | .ppid] | all(. == $m))' \
+    --argjson m "$(jq .main_pid "$SCRATCH/join.json")" "$SCRATCH/join.json"
+"$PY" "$P/process_join.py" --no-join --json >"$SCRATCH/nojoin.json"
+expect "without join(): main finishes first" \
+    jq -e '(.order | index("finishing main")) < (.order | index("finishing fun")) and .child_exitcode == 0' \
+    "$SCRATCH/nojoin.json"
+
 # --- every knob concbench run takes: --header, --filter, --links-path, lists --
 # imgur's gallery as the notebook reads it (a Client-ID, the image types).
 start_server --files 5
