@@ -143,4 +143,14 @@ echo "  a rank killed: exit $rc after $ms ms; stderr: $(grep -m2 -i 'rank\|signa
 expect "a killed rank: the run fails (rc $rc)" test $rc -ne 0
 expect "a killed rank: the message names the rank or its signal" grep -Eqi 'rank|signal 9|killed' "$SCRATCH/kill.err"
 expect "a killed rank: over within 20 s ($ms ms)" test $ms -lt 20000
+# A host name that does not resolve (a bare root without /etc/hosts):
+# said before Open MPI's start waits on it, with the fix. (A UTS namespace
+# of this test's own gives it such a name; only as root.)
+if [ "$(id -u)" -eq 0 ] && command -v unshare >/dev/null; then
+    timeout 120 unshare --uts sh -c 'hostname cb-unresolvable-host; exec "$0" run --workload cpu --strategy mpi --workers 2 --n 100000' \
+        "$CONCBENCH" >"$SCRATCH/nohost.out" 2>"$SCRATCH/nohost.err"
+    expect "an unresolvable host name is said, with the fix ($(head -c 120 "$SCRATCH/nohost.err"))" \
+        grep -q "does not resolve.*/etc/hosts" "$SCRATCH/nohost.err"
+    expect "... and the run still verifies, mpi_init_s recorded" grep -q 'verified' "$SCRATCH/nohost.out"
+fi
 finish
