@@ -338,7 +338,9 @@ static int dl_begin(struct dl_set *s, struct dl_worker *w, size_t i, struct task
         w->file.fd = -1;
         w->attempt = 0;
         task_end(r,
-                 dl_task_err(rc == -EMFILE || rc == -ENFILE ? FETCH_ERR_FD_LIMIT : FETCH_ERR_WRITE),
+                 dl_task_err(rc == -EMFILE || rc == -ENFILE ? FETCH_ERR_FD_LIMIT
+                             : rc == -ENOMEM                ? FETCH_ERR_MEMORY
+                                                            : FETCH_ERR_WRITE),
                  w->t0);
         return -1;
     }

@@ -13,8 +13,8 @@
 #include <sys/socket.h>
 
 const char *const fetch_err_names[] = {
-    "connect",  "timeout", "status", "reset", "protocol", "too_large",
-    "fd_limit", "write",   "verify", "other", NULL,
+    "connect",  "timeout", "status", "reset",  "protocol", "too_large",
+    "fd_limit", "write",   "verify", "memory", "other",    NULL,
 };
 _Static_assert(sizeof(fetch_err_names) / sizeof(fetch_err_names[0]) == FETCH_ERR_OTHER + 1,
                "one name per failure kind");
@@ -175,8 +175,11 @@ enum fetch_err fetch_result(const struct fetch *f)
     long os_errno = 0;
     /* libcurl refuses a header line over its own limit (100 KiB) with
      * "out of memory" before any body: the reply's fault, not ours. */
-    if (f->header_overflow || (f->code == CURLE_OUT_OF_MEMORY && f->status == 0))
+    if (f->header_overflow || (f->code == CURLE_OUT_OF_MEMORY && f->status == 0 &&
+                               f->header_bytes > 0))
         return FETCH_ERR_PROTOCOL;
+    if (f->code == CURLE_OUT_OF_MEMORY) /* before any reply came: memory, really */
+        return FETCH_ERR_MEMORY;
     if (f->too_large)
         return FETCH_ERR_TOO_LARGE;
     if (f->sink_err != 0)

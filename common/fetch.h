@@ -36,6 +36,7 @@ enum fetch_err {
     FETCH_ERR_FD_LIMIT,  /* out of file descriptors (EMFILE, ENFILE) */
     FETCH_ERR_WRITE,     /* the body could not be stored (disk full, out of memory) */
     FETCH_ERR_VERIFY,    /* size or checksum did not match */
+    FETCH_ERR_MEMORY,    /* out of memory (libcurl's, or setting the transfer up) */
     FETCH_ERR_OTHER,
     FETCH_ERR_INTERRUPTED, /* stopped by SIGINT/SIGTERM */
     FETCH_ERR__COUNT

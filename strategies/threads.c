@@ -33,9 +33,12 @@
 #include "util.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdatomic.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct threads_opts {
     unsigned schedule; /* enum schedule */
@@ -50,6 +53,10 @@ struct pool {
     const struct strategy_run *run;
     struct queue               queue;  /* task indices, or block numbers (static) */
     size_t                     blocks; /* static: how many blocks; 0: dynamic */
+    /* Workers that could set up their state (a connection, a buffer) and
+     * those that could not; how many threads started (UINT_MAX until the
+     * pool knows). */
+    atomic_uint ready, failed, started;
 };
 
 struct worker {
@@ -97,15 +104,23 @@ static void *worker_main(void *arg)
 
     if (h && h->worker_enter)
         h->worker_enter(h->arg, self->id);
+    struct pool *pool = self->pool;
     if (tasks_worker_init(t, &w) != 0) {
-        /* No state, no work: drain what this thread takes as lost, so
-         * the feeder never blocks on a full queue. */
+        /* No state, no work. Leave the tasks to the threads that could set
+         * up: wait until every thread has said how it went, and go. Only
+         * when none could does this one drain the queue, marking what it
+         * takes lost, so the feeder never blocks on a full queue. */
+        atomic_fetch_add(&pool->failed, 1);
+        while (atomic_load(&pool->ready) == 0 &&
+               atomic_load(&pool->ready) + atomic_load(&pool->failed) < atomic_load(&pool->started))
+            usleep(200);
         size_t lo, hi;
-        while (next_task(&self->pool->queue, &i) == 0)
-            for (task_span(self->pool, i, &lo, &hi); lo < hi; lo++)
+        while (atomic_load(&pool->ready) == 0 && next_task(&pool->queue, &i) == 0)
+            for (task_span(pool, i, &lo, &hi); lo < hi; lo++)
                 r->results[lo] =
                     (struct task_result){.done = 1, .err = TASK_LOST, .worker = self->id};
     } else {
+        atomic_fetch_add(&pool->ready, 1);
         size_t lo, hi;
         while (!exec_stopping() && next_task(&self->pool->queue, &i) == 0) {
             for (task_span(self->pool, i, &lo, &hi); lo < hi && !exec_stopping(); lo++) {
@@ -125,7 +140,7 @@ static int threads_run(const struct strategy_run *r)
     const struct threads_opts *o       = r->opts;
     size_t                     n       = r->tasks->n;
     size_t                     cap     = n < QUEUE_CAP ? n + 1 : QUEUE_CAP;
-    struct pool                pool    = {.run = r};
+    struct pool                pool    = {.run = r, .started = UINT_MAX};
     struct worker             *workers = calloc(r->workers, sizeof(*workers));
     unsigned                   started = 0;
     size_t                     pushed  = 0;
@@ -149,6 +164,7 @@ static int threads_run(const struct strategy_run *r)
         if (rc != 0)
             break; /* run with the threads we have */
     }
+    atomic_store(&pool.started, started); /* a thread that could not set up may decide now */
     if (started > 0) {
         rc = 0;
         if (!dynamic)
@@ -164,6 +180,11 @@ static int threads_run(const struct strategy_run *r)
         pthread_join(workers[k].thread, NULL);
     queue_destroy(&pool.queue);
     free(workers);
+    unsigned failed = atomic_load(&pool.failed);
+    if (failed > 0) /* said in the summary, not only in the lost count */
+        stats_set(r->stats, "workers_failed", failed,
+                  "worker(s) could not set up (out of memory or descriptors?): the others did "
+                  "their tasks");
     return rc;
 }
 

@@ -86,6 +86,21 @@ expect "compare across schemas: exit 2, naming both ($(cat "$SCRATCH/err"))" \
 "$CONCBENCH" compare "$SCRATCH/a" "$SCRATCH/a" >/dev/null
 expect "compare within one schema: exit 0" test $? -eq 0
 
+# Memory pressure (not under a sanitizer: its shadow needs terabytes of
+# address space): out of memory is said as such, every task is counted,
+# and a thread that could not set up leaves its tasks to the others.
+if [ "$("$CONCBENCH" info | jq -r '.cflags | test("sanitize")')" != true ]; then
+    start_server --files 60
+    (ulimit -v 100000; "$CONCBENCH" run --workload io --strategy threads --workers 8 --url "$URL/index.json" \
+        --out "$SCRATCH/oom" --json >"$SCRATCH/oom.json" 2>"$SCRATCH/oom.err")
+    rc=$?
+    echo "  under ulimit -v 100000: exit $rc, $(jq -c '{ok, failed, errors: (.errors | with_entries(select(.value > 0))), stats}' "$SCRATCH/oom.json" 2>/dev/null)"
+    expect "under memory pressure: a result, every task counted (exit $rc)" \
+        jq -e '.ok + .failed == .tasks' "$SCRATCH/oom.json"
+    expect "under memory pressure: a failure is memory, not protocol, when it is memory" \
+        jq -e '.failed == 0 or .errors.memory > 0 or .stats.workers_failed > 0' "$SCRATCH/oom.json"
+fi
+
 # Interrupted cpu runs: during the work, and during the array's fill.
 env --default-signal=INT "$CONCBENCH" run --workload cpu --strategy threads --workers 2 --kernel heavy \
     --n 4000000 --work 3000 --chunk 100000 --output "$SCRATCH/int.json" >"$SCRATCH/int.txt" 2>&1 &

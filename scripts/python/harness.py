@@ -43,7 +43,7 @@ LCG_A = 6364136223846793005
 LCG_C = 1442695040888963407
 MASK = (1 << 64) - 1
 
-IO_ERRORS = ("connect", "timeout", "status", "reset", "protocol", "write", "verify", "other")
+IO_ERRORS = ("connect", "timeout", "status", "reset", "protocol", "write", "verify", "memory", "other")
 
 
 # ---- memory: the peak PSS of this process and its children ------------------
@@ -286,6 +286,8 @@ def error_kind(e):
         return "reset"
     if "connect" in name:
         return "connect"
+    if isinstance(e, MemoryError):
+        return "memory"
     if isinstance(e, OSError):
         return "write"
     return "other"
