@@ -10,7 +10,6 @@
 # type, a missing token gets 401, and concbench itself downloads and
 # verifies the very same files, and the 120 pages.
 . "$(dirname "$0")/lib.sh"
-jqe() { jq -e "$@" >/dev/null; }
 HERE=$(cd "$(dirname "$0")" && pwd)
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3

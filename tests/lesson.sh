@@ -5,7 +5,6 @@
 # a budget that stops the rounds, and the errors.
 . "$(dirname "$0")/lib.sh"
 B=$CONCBENCH
-jqe() { jq -e "$@" >/dev/null; }
 
 # The lessons the course needs are declared, each complete.
 "$B" lesson list --json >"$SCRATCH/list.json"

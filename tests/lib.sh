@@ -57,6 +57,9 @@ expect() {
     if "$@"; then pass; else fail "$what"; fi
 }
 
+# jqe ARGS...: jq -e, quietly: a check on JSON that says only yes or no.
+jqe() { jq -e "$@" >/dev/null; }
+
 # json FILE KEY: print a field (dotted path) of a one-object JSON file.
 json() {
     jq -r ".$2" "$1"

@@ -56,19 +56,19 @@ for prog in $DOWNLOADERS; do
 done
 "$PY" "$P/download_asyncio.py" --url "$BARE" --out "$SCRATCH/bare-unb" --output "$SCRATCH/unb.json" >/dev/null 2>&1
 expect "download_asyncio with no --workers: every transfer at once" \
-    jq -e '.workers == 6 and (.workers_from | test("every task"))' "$SCRATCH/unb.json"
+    jqe '.workers == 6 and (.workers_from | test("every task"))' "$SCRATCH/unb.json"
 kill "$BARE_PID" 2>/dev/null
 wait "$BARE_PID" 2>/dev/null
 
 # --- notebook 5: Process start/join, getpid/getppid ---------------------------
 "$PY" "$P/process_join.py" --json >"$SCRATCH/join.json"
 expect "with join(): main finishes after the child, which names main as its parent" \
-    jq -e '(.order | index("finishing fun")) < (.order | index("finishing main"))
+    jqe '(.order | index("finishing fun")) < (.order | index("finishing main"))
            and ([.events[] | select(.line | test("fun")) | .ppid] | all(. == $m))' \
     --argjson m "$(jq .main_pid "$SCRATCH/join.json")" "$SCRATCH/join.json"
 "$PY" "$P/process_join.py" --no-join --json >"$SCRATCH/nojoin.json"
 expect "without join(): main finishes first" \
-    jq -e '(.order | index("finishing main")) < (.order | index("finishing fun")) and .child_exitcode == 0' \
+    jqe '(.order | index("finishing main")) < (.order | index("finishing fun")) and .child_exitcode == 0' \
     "$SCRATCH/nojoin.json"
 
 # --- every knob concbench run takes: --header, --filter, --links-path, lists --
@@ -92,7 +92,7 @@ expect "without the Client-ID header: exit 1, the 401 named ($(tail -1 "$SCRATCH
 curl -s "$URL/index.json" | jq -r '.data[].link' >"$SCRATCH/urls.txt"
 "$PY" "$P/download_asyncio.py" --links "$SCRATCH/urls.txt" --out "$SCRATCH/list" --output "$SCRATCH/list.json" >/dev/null 2>&1
 expect "a URL list from --links: every file saved, unverified (a list gives no checksum)" \
-    jq -e '.ok == 5 and .failed == 0 and .unchecked == 5' "$SCRATCH/list.json"
+    jqe '.ok == 5 and .failed == 0 and .unchecked == 5' "$SCRATCH/list.json"
 
 # --- downloads, verified ---------------------------------------------------
 start_server --files 30 --delays 5,30
@@ -165,7 +165,7 @@ for k in "--kernel sum --n 200000" "--kernel heavy --n 20000 --work 10"; do
     "$PY" "$P/sum_threads.py" --workers 10 --sync none $k --output "$SCRATCH/race.json" >"$SCRATCH/race.log" 2>&1
     rc=$?
     expect "racy sum_threads $k: exit 0 when right, 1 when wrong (rc $rc)" \
-        jq -e --argjson rc $rc '(.sum == .expected) == .verified and (.verified == ($rc == 0))' \
+        jqe --argjson rc $rc '(.sum == .expected) == .verified and (.verified == ($rc == 0))' \
         "$SCRATCH/race.json" >/dev/null
     expect "racy sum_threads $k: says whether updates were lost" \
         grep -Eq 'updates to the shared total were lost|no update was lost' "$SCRATCH/race.log"

@@ -96,9 +96,9 @@ if [ "$("$CONCBENCH" info | jq -r '.cflags | test("sanitize")')" != true ]; then
     rc=$?
     echo "  under ulimit -v 100000: exit $rc, $(jq -c '{ok, failed, errors: (.errors | with_entries(select(.value > 0))), stats}' "$SCRATCH/oom.json" 2>/dev/null)"
     expect "under memory pressure: a result, every task counted (exit $rc)" \
-        jq -e '.ok + .failed == .tasks' "$SCRATCH/oom.json"
+        jqe '.ok + .failed == .tasks' "$SCRATCH/oom.json"
     expect "under memory pressure: a failure is memory, not protocol, when it is memory" \
-        jq -e '.failed == 0 or .errors.memory > 0 or .stats.workers_failed > 0' "$SCRATCH/oom.json"
+        jqe '.failed == 0 or .errors.memory > 0 or .stats.workers_failed > 0' "$SCRATCH/oom.json"
 fi
 
 # Interrupted cpu runs: during the work, and during the array's fill.

@@ -38,7 +38,7 @@ expect "--discard: exit 0, 60 of 60 read, none saved" \
     bash -c "[ $rc -eq 0 ] && jq -e '.ok == 60 and .failed == 0 and (.detail | test(\"none saved\"))' '$SCRATCH/dis.json' >/dev/null"
 expect "--discard: no --out folder made (the default, downloads/, is not there)" test ! -e "$SCRATCH/cwd/downloads"
 "$CONCBENCH" run --workload io --strategy threads --url "$URL/index.json" --discard --json >"$SCRATCH/dis2.json"
-expect "--discard with sizes and checksums: still verified" jq -e '.verified == true and .ok == 4' "$SCRATCH/dis2.json"
+expect "--discard with sizes and checksums: still verified" jqe '.verified == true and .ok == 4' "$SCRATCH/dis2.json"
 
 "$CONCBENCH" run --workload mixed --strategy threads --url "$URL/index.json" --discard 2>"$SCRATCH/err"; rc=$?
 expect "--discard for mixed: exit 2, said why" bash -c "[ $rc -eq 2 ] && grep -q 'discard is for io' '$SCRATCH/err'"
@@ -48,7 +48,7 @@ start_server --files 6 --delay-ms 30
 "$CONCBENCH" run --workload io --strategy threads --workers 3 --url "$URL/index.json" --discard \
     --json --trace "$SCRATCH/t.json" >"$SCRATCH/ph.json"
 expect "phases_ms: connected before the first byte, the first byte after the 30 ms delay" \
-    jq -e '.phases_ms.connect < .phases_ms.first_byte and .phases_ms.first_byte >= 30' "$SCRATCH/ph.json"
+    jqe '.phases_ms.connect < .phases_ms.first_byte and .phases_ms.first_byte >= 30' "$SCRATCH/ph.json"
 expect "every task of the trace has its first byte" \
     test "$(jq '[.traceEvents[] | select(.cat == "task" and .args.first_byte_ms != null)] | length' "$SCRATCH/t.json")" -eq 6
 "$CONCBENCH" run --workload io --strategy threads --workers 3 --url "$URL/index.json" --discard >"$SCRATCH/ph.txt"

@@ -18,12 +18,12 @@ for st in $(jq -r '.strategies[] | select(.caps | index("async")) | .name' "$LIS
     "$CONCBENCH" run --workload io --strategy "$st" --url "$URL/index.json" --out "$SCRATCH/unb-$st" \
         --json >"$SCRATCH/unb.json" 2>"$SCRATCH/unb.err"
     expect "$st with no --workers: 7 files, 7 in flight, and it says why" \
-        jq -e '.workers == 7 and .ok == 7 and (.workers_from | test("every task"))' "$SCRATCH/unb.json"
+        jqe '.workers == 7 and .ok == 7 and (.workers_from | test("every task"))' "$SCRATCH/unb.json"
 done
 "$CONCBENCH" run --workload io --strategy threads --url "$URL/index.json" --out "$SCRATCH/unb-t" \
     --json >"$SCRATCH/unb.json" 2>/dev/null
 expect "threads with no --workers: the core count, nothing said" \
-    jq -e --argjson c "$(nproc)" '.workers == $c and .workers_from == null' "$SCRATCH/unb.json"
+    jqe --argjson c "$(nproc)" '.workers == $c and .workers_from == null' "$SCRATCH/unb.json"
 stop_server
 
 # --- the progress line ---------------------------------------------------------
