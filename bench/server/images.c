@@ -22,7 +22,7 @@ struct out {
 
 static void put(struct out *o, const void *p, size_t n)
 {
-    if (o->oom)
+    if (o->oom || n == 0) /* nothing to add (and p may be NULL) */
         return;
     if (o->len + n > o->cap) {
         size_t         cap = o->cap ? o->cap * 2 : 1024;
