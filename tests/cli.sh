@@ -39,12 +39,14 @@ usage_err "unknown option" run --workload cpu --strategy threads --bogus
 usage_err "'concbench serve' starts a server and prints a URL" run --workload io --strategy threads
 usage_err "one of --url or --links, not both" run --workload io --strategy threads --url http://127.0.0.1:1/ --links /dev/null
 # The words a course's student types are pointed at the strategy they name.
-usage_err "the course's asyncio is concbench's 'eventloop'" run --workload cpu --strategy asyncio
-usage_err "concbench's 'procs' (--strategy procs)" run --workload cpu --strategy multiprocessing
-usage_err "concbench's 'procs'" run --workload cpu --strategy Pool
-usage_err "concbench's 'procs'" run --workload cpu --strategy 'multiprocessing.Pool()'
-usage_err "concbench's 'threads'" run --workload cpu --strategy ThreadPoolExecutor
-usage_err "concbench's 'threads'" run --workload cpu --strategy concurrent.futures.ThreadPoolExecutor
+# (Which strategy is named is checked below against the words each one
+# declares: a copy of a strategy file declares its original's too.)
+usage_err "the course's asyncio is concbench's '" run --workload cpu --strategy asyncio
+usage_err "the course's multiprocessing is concbench's '" run --workload cpu --strategy multiprocessing
+usage_err "the course's Pool is concbench's '" run --workload cpu --strategy Pool
+usage_err "the course's multiprocessing.Pool() is concbench's '" run --workload cpu --strategy 'multiprocessing.Pool()'
+usage_err "the course's ThreadPoolExecutor is concbench's '" run --workload cpu --strategy ThreadPoolExecutor
+usage_err "concbench's '" run --workload cpu --strategy concurrent.futures.ThreadPoolExecutor
 # Every word a strategy declares leads to a strategy that declares it (a
 # copy of a strategy file declares the same words as its original).
 jq -r '.strategies[] | .course // empty | split(",")[] | ltrimstr(" ")' "$LIST_JSON" | sort -u |
