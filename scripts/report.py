@@ -1,15 +1,18 @@
 #!/usr/bin/env python3
 """report.py RUN_DIR: write RUN_DIR/REPORT.md, the lessons of one run.
 
-For each lesson (I/O-bound, CPU-bound, the GIL, the cost of
-synchronisation, overheads) a few sentences computed from this run's
+First the lessons table, from lessons.json (`concbench lesson all`): each
+claim of the course with its verdict, decided by its own interleaved
+rounds; a contradicted one is named in bold at the top. Then the whole
+matrix, series by series (I/O-bound, CPU-bound, the GIL, the cost of
+synchronisation, overheads): a few sentences computed from this run's
 results.json, with the chart that shows it. What each strategy should show
 comes from its declared capabilities (parallel, async, gil, processes,
-baseline, its peer), not from its name, so a new strategy is judged by
-what it says it is. Every expectation is checked against the data; when
-the data disagrees, the report says so in bold instead of repeating the
-lesson. A lesson whose points did not run (a restricted matrix) is left
-out. Standard library only.
+baseline, its peer), not from its name. Where this run's medians go
+against what a model should show, the report says so, as an observation
+of these medians, not a verdict: verdicts are the lessons table's. A
+section whose points did not run (a restricted matrix) is left out.
+Standard library only.
 """
 
 import json
