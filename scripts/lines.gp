@@ -15,7 +15,7 @@ set multiplot layout rows,cols title heading
 set samples 1000
 # Every panel's plot the same width, its legend in the margin on the right.
 set lmargin at screen 0.07
-set rmargin at screen 0.64
+set rmargin at screen 0.62
 entries = "for [i=pfirst[p]:plast[p]] plotdir.efile[i] using 1:2:3:4 with yerrorlines lw 2 ".\
           "pt ept[i] ps 1.3 dt edt[i] lc rgb ecolor[i] title ename[i]"
 # optional(FILE, STYLE): ", 'FILE' STYLE" when FILE is set, else nothing.
@@ -42,7 +42,7 @@ do for [p = 1:npanels] {
         set label 1 sprintf('%d cores', cores) at cores, graph 0.04 offset 0.5,0 textcolor rgb '#666666'
         ideal(x) = x < cores ? x : cores
         ceiling = optional(pextra[p], "using 1:2 with linespoints lw 2 dt 4 pt 0 lc rgb '#999999' ".\
-                                      "title 'memory ceiling: the machine''s read bandwidth / the baseline''s'")
+                                      "title 'memory ceiling (read bandwidth / baseline)'")
         eval "plot ideal(x) with lines dt 2 lw 2 lc rgb '#000000' title 'ideal: min(workers, cores)'".\
              ceiling.", ".entries.noisy
     } else {
