@@ -231,8 +231,12 @@ static void script(FILE *g, const cJSON *l, const char *dir, const char *ext)
     }
     /* The verdict in words, across the bottom. */
     const char *verdict = str(l, "verdict");
-    snprintf(line, sizeof(line), "%s: %s", verdict ? verdict : "?",
-             str(l, "explanation") ? str(l, "explanation") : "");
+    /* Not holding, the chart says why, as the text does. */
+    const char *why  = str(l, "reason");
+    int         says = verdict != NULL && strcmp(verdict, "holds") != 0 && why != NULL && *why;
+    snprintf(line, sizeof(line), "%s: %s%s%s", verdict ? verdict : "?",
+             str(l, "explanation") ? str(l, "explanation") : "", says ? " Why: " : "",
+             says ? why : "");
     wrap(line, 112, explain, sizeof(explain));
     fprintf(g, "unset object\nunset arrow\nunset label\nunset border\nunset tics\nunset grid\n"
                "set lmargin at screen 0\nset rmargin at screen 1\nset tmargin at screen %g\n"
