@@ -8,6 +8,8 @@
 #  - Two benches started in the same second write two folders.
 #  - The fixture server dying mid-bench stops the bench, saying so, and
 #    moves no `latest` link.
+#  - A lesson the numbers contradict fails the bench (exit 1), and REPORT
+#    names it at the top (the lessons replayed from crafted rounds).
 . "$(dirname "$0")/lib.sh"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
@@ -97,6 +99,30 @@ expect "two benches at once: two run folders ($runs)" test "$runs" -eq 2
 for d in "$SCRATCH"/twice/2*; do
     expect "two benches at once: $(basename "$d") is complete" test -s "$d/results.json" -a -s "$d/REPORT.md"
 done
+
+# A contradicted lesson: `lesson all` answered by a replay of crafted
+# rounds in which hybrid lost to the better single model on a quiet machine.
+echo '{"lessons": [{"id": "hybrid", "seed": 1, "rounds": 6,
+       "parts": [{"values": [0.8, 0.82, 0.79, 0.81, 0.8, 0.83]}],
+       "load": {"per_round": [{"runnable": 1}, {"runnable": 1}, {"runnable": 1},
+                              {"runnable": 1}, {"runnable": 1}, {"runnable": 1}]}}]}' >"$SCRATCH/contra.json"
+cat >"$SCRATCH/contra-concbench" <<WRAP
+#!/bin/bash
+if [ "\$1" = lesson ] && [ "\$2" = all ]; then
+    out=""
+    while [ \$# -gt 0 ]; do [ "\$1" = --out ] && out=\$2; shift; done
+    exec "$CONCBENCH" lesson --replay "$SCRATCH/contra.json" --json --out "\$out"
+fi
+exec "$CONCBENCH" "\$@"
+WRAP
+chmod +x "$SCRATCH/contra-concbench"
+QUICK=1 STRATEGIES=sequential WORKLOADS=cpu LESSONS=all RESULTS_DIR="$SCRATCH/contra" \
+    CONCBENCH="$SCRATCH/contra-concbench" "$ROOT/scripts/bench.sh" 2>"$SCRATCH/contra.err"
+rc=$?
+expect "a contradicted lesson fails the bench: exit 1 (got $rc)" test $rc -eq 1
+expect "... the bench names it ($(grep CONTRADICTED "$SCRATCH/contra.err"))" grep -q 'CONTRADICTED: hybrid' "$SCRATCH/contra.err"
+expect "... REPORT names it at the top" grep -q '^\*\*1 lesson contradicted: hybrid' "$SCRATCH/contra/latest/REPORT.md"
+expect "... lessons.json has its verdict" jqe '.lessons[0].verdict == "contradicted"' "$SCRATCH/contra/latest/lessons.json"
 
 # The fixture server killed mid-bench (by its PID, from raw/pids).
 QUICK=1 FILES=31 DELAY_MS=100 WORKLOADS=io LESSONS=none RESULTS_DIR="$SCRATCH/dead" \
