@@ -1,10 +1,11 @@
 /*
- * check.c: the check of the plug-in tables, made once at start-up
- * (registry_check): unique names, the hooks each kind must have, defaults
- * that parse, no option claimed twice or by two owners.
+ * check.c: the check of the plug-in and lesson tables, made once at
+ * start-up (registry_check): unique names, the hooks each kind must have,
+ * defaults that parse, no option claimed twice or by two owners.
  */
 #include "cli.h"
 
+#include "lesson.h"
 #include "strategy.h"
 #include "workload.h"
 
@@ -57,6 +58,28 @@ static const char *strategy_name(const void *item)
 static const char *workload_name(const void *item)
 {
     return ((const struct workload *)item)->name;
+}
+
+static const char *lesson_name(const void *item)
+{
+    return ((const struct lesson *)item)->name;
+}
+
+/* Lessons: one id each, and something to run and to judge. */
+static int check_lessons(void)
+{
+    size_t                       n;
+    const struct registry_entry *e  = lesson_entries(&n);
+    int                          rc = check_unique("lessons", e, n, lesson_name);
+    for (size_t k = 0; k < n; k++) {
+        const struct lesson *l = e[k].item;
+        if (l->claim == NULL || l->series[0].label == NULL || l->parts[0].statistic == NULL) {
+            fprintf(stderr, "concbench: lesson %s (%s) lacks a claim, a series or a part\n",
+                    l->name, e[k].file);
+            rc = -1;
+        }
+    }
+    return rc;
 }
 
 static int check_strategies(void)
@@ -126,5 +149,5 @@ static int check_clashes(void)
 
 int registry_check(void)
 {
-    return check_strategies() | check_workloads() | check_clashes();
+    return check_strategies() | check_workloads() | check_lessons() | check_clashes();
 }

@@ -22,6 +22,7 @@
 #include "lesson.h"
 #include "lessonchart.h"
 #include "lessonrun.h"
+#include "save.h"
 #include "stats.h"
 #include "sysinfo.h"
 #include "util.h"
@@ -598,28 +599,21 @@ static void print_outcome(const struct outcome *o)
            o->interrupted ? ", interrupted" : "");
 }
 
-/* Write text to DIR/ID.json, atomically. */
-static int write_json(const char *dir, const char *id, const char *text, char *err, size_t errsz)
-{
-    char path[4096], tmp[4200];
-    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-        return errc(-errno, err, errsz, "unable to create %s: %s", dir, strerror(errno));
-    snprintf(path, sizeof(path), "%s/%s.json", dir, id);
-    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-    FILE *f = fopen(tmp, "w");
-    if (f == NULL)
-        return errc(-errno, err, errsz, "unable to write %s: %s", tmp, strerror(errno));
-    int bad = fputs(text, f) < 0 || fputc('\n', f) == EOF;
-    bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno ? errno : EIO;
-        unlink(tmp);
-        return errc(-e, err, errsz, "unable to write %s: %s", path, strerror(e));
-    }
-    return 0;
-}
-
 /* ---- the command ------------------------------------------------------ */
+
+/* j on stdout. -ENOMEM (said here) or -EIO: a write error, which main
+ * says once for every command. */
+static int print_json(const cJSON *j)
+{
+    char *s = cJSON_Print(j);
+    if (s == NULL) {
+        fprintf(stderr, "concbench: lesson: out of memory\n");
+        return -ENOMEM;
+    }
+    int rc = puts(s) >= 0 && fflush(stdout) == 0 ? 0 : -EIO;
+    free(s);
+    return rc;
+}
 
 static void usage(FILE *f)
 {
@@ -682,26 +676,77 @@ static int list_lessons(int json)
         }
         cJSON_AddItemToArray(arr, e);
     }
-    char *s  = cJSON_Print(j);
-    int   rc = s != NULL && puts(s) >= 0 && fflush(stdout) == 0 ? 0 : EXIT_FAILED;
-    if (rc != 0)
-        fprintf(stderr, "concbench: lesson list: write error\n");
-    free(s);
+    int rc = print_json(j);
     cJSON_Delete(j);
-    return rc;
+    return rc != 0 ? EXIT_USAGE : 0;
 }
 
-/* Write lesson j to DIR/ID.json and draw its chart there (when gnuplot is
- * on PATH; a chart that fails is said, not fatal). */
+/* Write lesson j to DIR/ID.json (atomically, save.h) and draw its chart
+ * there (when gnuplot is on PATH; a chart that fails is said, not fatal). */
 static int write_out(const char *out, const cJSON *j, const char *id, char *err, size_t errsz)
 {
-    char *s  = cJSON_Print(j);
-    int   rc = s ? write_json(out, id, s, err, errsz) : -ENOMEM;
+    char path[4096];
+    if (mkdir(out, 0755) != 0 && errno != EEXIST)
+        return errc(-errno, err, errsz, "unable to create %s: %s", out, strerror(errno));
+    snprintf(path, sizeof(path), "%s/%s.json", out, id);
+    char  *s  = cJSON_Print(j);
+    size_t n  = s ? strlen(s) : 0;
+    int    rc = s ? 0 : -ENOMEM;
+    if (s != NULL && (s = realloc(s, n + 2)) == NULL)
+        rc = -ENOMEM;
+    if (rc == 0) {
+        memcpy(s + n, "\n", 2);
+        rc = save_path_atomic(path, s, n + 1);
+    }
     free(s);
-    if (rc == 0 && lesson_chart_available() && lesson_chart(j, out, err, errsz) != 0) {
+    if (rc != 0)
+        return errc(rc, err, errsz, "unable to write %s: %s", path, strerror(-rc));
+    if (lesson_chart_available() && lesson_chart(j, out, err, errsz) != 0) {
         fprintf(stderr, "concbench: lesson %s: no chart: %s\n", id, err);
         err[0] = '\0';
     }
+    return 0;
+}
+
+/* What a command says of the lessons it judged: each one's text as it
+ * comes (unless --json), DIR/ID.json and its chart (--out), and with
+ * --json one document at the end: a lesson, or {"lessons": [...]}. */
+struct said {
+    int         json;
+    const char *out;
+    cJSON      *doc, *arr;
+    int         contradicted;
+};
+
+static void said_open(struct said *sd, int json, const char *out, int many)
+{
+    *sd     = (struct said){.json = json, .out = out, .doc = cJSON_CreateObject()};
+    sd->arr = many ? cJSON_AddArrayToObject(sd->doc, "lessons") : NULL;
+}
+
+static int said_add(struct said *sd, const struct outcome *o, char *err, size_t errsz)
+{
+    sd->contradicted |= o->verdict == V_CONTRADICTED;
+    if (!sd->json)
+        print_outcome(o);
+    cJSON *j  = outcome_json(o);
+    int    rc = sd->out != NULL ? write_out(sd->out, j, o->l->name, err, errsz) : 0;
+    if (sd->arr != NULL) {
+        cJSON_AddItemToArray(sd->arr, j);
+    } else {
+        cJSON_Delete(sd->doc);
+        sd->doc = j;
+    }
+    return rc;
+}
+
+/* Print the document (--json) unless rc says the command failed; rc, or
+ * the printing's. */
+static int said_close(struct said *sd, int rc)
+{
+    if (rc == 0 && sd->json)
+        rc = print_json(sd->doc);
+    cJSON_Delete(sd->doc);
     return rc;
 }
 
@@ -718,41 +763,27 @@ static int replay_command(const char *path, int json, const char *outdir)
         return usage_error("lesson --replay: %s is not valid JSON", path);
     const cJSON *list = cJSON_GetObjectItem(doc, "lessons");
     int          n    = cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 1;
-    cJSON       *out  = cJSON_CreateObject();
-    cJSON       *arr  = cJSON_IsArray(list) ? cJSON_AddArrayToObject(out, "lessons") : NULL;
-    int          contra = 0;
+    struct said  sd;
+    said_open(&sd, json, outdir, cJSON_IsArray(list));
     for (int k = 0; k < n && rc == 0; k++) {
         struct outcome o;
-        rc = replay(arr ? cJSON_GetArrayItem(list, k) : doc, &o, err, sizeof(err));
+        rc = replay(cJSON_IsArray(list) ? cJSON_GetArrayItem(list, k) : doc, &o, err, sizeof(err));
         if (rc == 0) {
-            contra |= o.verdict == V_CONTRADICTED;
-            if (!json) {
+            if (!json)
                 print_header(o.l);
-                print_outcome(&o);
-            }
-            cJSON *j = outcome_json(&o);
-            if (outdir != NULL)
-                rc = write_out(outdir, j, o.l->name, err, sizeof(err));
-            if (arr)
-                cJSON_AddItemToArray(arr, j);
-            else {
-                cJSON_Delete(out);
-                out = j;
-            }
+            rc = said_add(&sd, &o, err, sizeof(err));
         }
         free_outcome(&o);
     }
     cJSON_Delete(doc);
-    if (rc == 0 && json) {
-        char *s = cJSON_Print(out);
-        if (s == NULL || puts(s) < 0 || fflush(stdout) != 0)
-            rc = errf(err, sizeof(err), "write error on stdout");
-        free(s);
-    }
-    cJSON_Delete(out);
-    if (rc != 0)
+    int contradicted = sd.contradicted;
+    if (rc != 0) {
+        said_close(&sd, rc);
         return usage_error("lesson %s", err);
-    return contra ? EXIT_FAILED : 0;
+    }
+    if (said_close(&sd, 0) != 0)
+        return EXIT_USAGE;
+    return contradicted ? EXIT_FAILED : 0;
 }
 
 int cmd_lesson(int argc, char **argv)
@@ -823,12 +854,11 @@ int cmd_lesson(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 
-    cJSON *doc        = cJSON_CreateObject();
-    cJSON *arr        = all ? cJSON_AddArrayToObject(doc, "lessons") : NULL;
-    int    contra     = 0, rc = 0;
-    char   err[512]   = "";
-    size_t first      = all ? 0 : 0, last = all ? n : 1;
-    for (size_t k = first; k < last && !stop_signal; k++) {
+    struct said sd;
+    int         rc       = 0;
+    char        err[512] = "";
+    said_open(&sd, json, out, all);
+    for (size_t k = 0; k < (all ? n : 1) && !stop_signal; k++) {
         const struct lesson *l = all ? v[k] : one;
         struct outcome       o;
         if (!json)
@@ -836,41 +866,18 @@ int cmd_lesson(int argc, char **argv)
         else if (!lo.quiet)
             fprintf(stderr, "%s: %s\n", l->name, l->claim);
         rc = measure(l, &lo, &o, err, sizeof(err));
-        if (rc != 0) {
-            free_outcome(&o);
-            break;
-        }
-        contra |= o.verdict == V_CONTRADICTED;
-        if (!json)
-            print_outcome(&o);
-        cJSON *j = outcome_json(&o);
-        if (out != NULL)
-            rc = write_out(out, j, l->name, err, sizeof(err));
-        if (all)
-            cJSON_AddItemToArray(arr, j);
-        else {
-            cJSON_Delete(doc);
-            doc = j;
-        }
+        if (rc == 0)
+            rc = said_add(&sd, &o, err, sizeof(err));
         free_outcome(&o);
         if (rc != 0)
             break;
     }
-    if (rc == 0 && json) {
-        char *s = cJSON_Print(doc);
-        if (s == NULL || puts(s) < 0 || fflush(stdout) != 0) {
-            fprintf(stderr, "concbench: lesson: write error on stdout\n");
-            rc = -EIO;
-        }
-        free(s);
-    }
-    cJSON_Delete(doc);
-    if (rc != 0) {
-        if (err[0])
-            fprintf(stderr, "concbench: lesson: %s\n", err);
+    int contradicted = sd.contradicted;
+    if (rc != 0 && err[0])
+        fprintf(stderr, "concbench: lesson: %s\n", err);
+    if (said_close(&sd, rc) != 0)
         return EXIT_USAGE;
-    }
     if (stop_signal)
         return 128 + stop_signal;
-    return contra ? EXIT_FAILED : 0;
+    return contradicted ? EXIT_FAILED : 0;
 }
