@@ -435,15 +435,14 @@ static char *index_for(const struct server *srv, const char *host)
     char *out = malloc(srv->index_len + n * (lt > lf ? lt - lf : 0) + 1), *w = out;
     if (out == NULL)
         return NULL;
-    for (const char *p = srv->index, *q; (q = strstr(p, from)) != NULL; p = q + lf) {
+    const char *p = srv->index, *q;
+    for (; (q = strstr(p, from)) != NULL; p = q + lf) { /* what precedes each link, then its host */
         memcpy(w, p, (size_t)(q - p));
         w += q - p;
         memcpy(w, to, lt);
         w += lt;
-        strcpy(w, q + lf);
     }
-    if (n == 0)
-        strcpy(out, srv->index);
+    strcpy(w, p); /* the rest, once */
     return out;
 }
 
