@@ -204,11 +204,23 @@ static void judge(struct outcome *o)
     o->verdict = contradicted ? V_CONTRADICTED : undecided ? V_INCONCLUSIVE : V_HOLDS;
 }
 
+/* A value as the lesson's JSON carries it. cJSON prints 15 significant
+ * digits whenever they read back within a rounding error, so a value is
+ * kept at those 15 digits (which read back bit for bit): the run judges
+ * exactly what a replay of its file reads. */
+static double as_recorded(double v)
+{
+    char text[32];
+    snprintf(text, sizeof(text), "%.15g", v);
+    return strtod(text, NULL);
+}
+
 /* The last round's statistics, then the verdicts. */
 static void evaluate(struct outcome *o)
 {
     for (size_t p = 0; p < o->nparts; p++)
-        o->part[p].values[o->rounds - 1] = o->l->parts[p].value(&o->round[o->rounds - 1]);
+        o->part[p].values[o->rounds - 1] =
+            as_recorded(o->l->parts[p].value(&o->round[o->rounds - 1]));
     judge(o);
 }
 
