@@ -112,6 +112,7 @@ struct run {
     void                  *st_opts;
     unsigned               workers;
     int                    unbounded; /* no --workers, an event loop: every task in flight */
+    int stop_after_setup; /* a stop the launcher took before its processes could */
     struct tasks           tasks;
     struct task_result    *results;
     struct stats           stats;
@@ -491,6 +492,8 @@ static int measure(struct run *r)
             return usage_error("interrupted during set-up"), 128 + exec_stopping();
         return usage_error("%s", err);
     }
+    if (r->stop_after_setup) /* asked while the launcher started: nothing ran */
+        exec_request_stop(r->stop_after_setup);
     r->results = calloc(r->tasks.n ? r->tasks.n : 1, sizeof(*r->results));
     if (r->results == NULL)
         return usage_error("out of memory for %zu results", r->tasks.n);
@@ -641,6 +644,7 @@ int cmd_run(int argc, char **argv)
         int launched = r.st->launch(argc, argv, &r.workers);
         if (launched >= 0)
             rc = launched, ran_elsewhere = 1; /* the launcher's processes ran it */
+        r.stop_after_setup = LAUNCH_STOP_SIGNAL(launched);
     }
     if (rc == 0 && !ran_elsewhere)
         rc = check_fd_limit(&r);

@@ -21,10 +21,13 @@
  *
  * Two ways to start it. Under `mpirun -n N concbench run --strategy mpi
  * ...` the ranks are mpirun's (N workers; --workers is ignored). Without
- * mpirun, `--workers N` starts `mpirun -n N --oversubscribe` on
- * this host with the same arguments and waits for it: a SIGINT or SIGTERM
- * is passed on (mpirun then stops every rank) and the run exits 130 or
- * 143; if concbench itself dies, mpirun is told (PR_SET_PDEATHSIG). Open
+ * mpirun, `--workers N` starts `mpirun -n N` (in a process group of its
+ * own) on this host with the same arguments and waits for it: a SIGINT or
+ * SIGTERM is passed on (mpirun then stops every rank) and the run exits
+ * 130 or 143. A stop while the ranks still start ends the job instead, and
+ * the run reports every task interrupted; every wait has a deadline, then
+ * SIGTERM, then SIGKILL to the group. If concbench itself dies, mpirun is
+ * told (PR_SET_PDEATHSIG) and a guard process ends the job. Open
  * MPI refuses to run as root unless OMPI_ALLOW_RUN_AS_ROOT=1 and
  * OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 are set; concbench never sets them
  * itself, and says exactly that when they are missing.
@@ -46,7 +49,7 @@
 #include "util.h"
 
 #include <errno.h>
-#include <netdb.h>
+#include <fcntl.h>
 #include <mpi.h>
 #include <pthread.h>
 #include <signal.h>
@@ -91,6 +94,61 @@ static double seconds_since(uint64_t t0)
 
 static double init_seconds; /* MPI_Init's, in launch */
 
+/* A stop while the ranks start: how long they may take to get ready for
+ * it, how long asked ranks have to end, how long mpirun has after SIGTERM. */
+#define READY_WAIT_NS 1000000000u
+#define RANKS_STOP_NS 5000000000u
+#define TERM_GRACE_NS 1500000000u
+
+static double launch_wait_s = -1; /* the ranks' start when a stop ended it */
+
+static void pause_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
+    nanosleep(&ts, NULL);
+}
+
+/* Wait until no process of the group is left, or the deadline; 1 if gone. */
+static int group_gone_by(pid_t group, uint64_t deadline)
+{
+    while (kill(-group, 0) == 0 || errno != ESRCH) {
+        if (clock_ns() > deadline)
+            return 0;
+        pause_ms(20);
+    }
+    return 1;
+}
+
+/* The launcher's guard, a process of its own forked once mpirun runs: if
+ * the launcher dies (SIGKILL, which it cannot catch), mpirun gets SIGUSR2
+ * from the kernel (its death signal), but an mpirun still starting may
+ * take half a minute to act on it. The guard gives the job the launcher's
+ * own deadlines (RANKS_STOP once the ranks are ready, READY_WAIT before),
+ * then SIGTERM to mpirun and, TERM_GRACE later, SIGKILL to the group. It
+ * makes only async-signal-safe calls and holds none of the launcher's
+ * output open. */
+static _Noreturn void guard(pid_t launcher, pid_t group, const char *ready)
+{
+    int null = open("/dev/null", O_RDWR);
+    for (int fd = 0; fd <= 2 && null >= 0; fd++)
+        dup2(null, fd);
+    signal(SIGINT, SIG_IGN); /* a Ctrl-C is the launcher's to pass on */
+    signal(SIGTERM, SIG_IGN);
+    while (getppid() == launcher) {
+        if (kill(-group, 0) != 0 && errno == ESRCH)
+            _exit(0);
+        pause_ms(50);
+    }
+    uint64_t wait = access(ready, F_OK) == 0 ? RANKS_STOP_NS : READY_WAIT_NS;
+    if (!group_gone_by(group, clock_ns() + wait)) {
+        kill(group, SIGTERM);
+        if (!group_gone_by(group, clock_ns() + TERM_GRACE_NS))
+            kill(-group, SIGKILL);
+    }
+    unlink(ready);
+    _exit(0);
+}
+
 static char status_path[96];
 
 static void report_status(int status, void *arg)
@@ -132,26 +190,6 @@ static void forward_signal(int sig)
 static void rank_stop_signal(int sig)
 {
     exec_request_stop(sig == SIGUSR1 ? SIGINT : SIGTERM);
-}
-
-/* Open MPI looks this host's name up as it starts; in a root with no
- * /etc/hosts (a bare Debian made by mmdebstrap) that lookup waits seconds
- * for every run. Say so before it happens, with the fix. */
-static void warn_unresolved_host(void)
-{
-    char             name[256] = "";
-    struct addrinfo *ai        = NULL, hints = {.ai_family = AF_UNSPEC};
-    if (gethostname(name, sizeof(name) - 1) != 0 || name[0] == '\0')
-        return;
-    if (getaddrinfo(name, NULL, &hints, &ai) == 0) {
-        freeaddrinfo(ai);
-        return;
-    }
-    fprintf(stderr,
-            "concbench: mpi: this host's name '%s' does not resolve: Open MPI's start may wait "
-            "seconds for it (mpi_init_s in the result says how long); add a line "
-            "'127.0.1.1 %s' to /etc/hosts\n",
-            name, name);
 }
 
 static int mpi_launch(int argc, char **argv, unsigned *workers)
@@ -216,7 +254,6 @@ static int mpi_launch(int argc, char **argv, unsigned *workers)
                 "user.\n");
         return 2;
     }
-    warn_unresolved_host();
     char    self[4096];
     ssize_t len = readlink("/proc/self/exe", self, sizeof(self) - 1);
     if (len <= 0) {
@@ -278,13 +315,29 @@ static int mpi_launch(int argc, char **argv, unsigned *workers)
             _exit(143);
         signal(SIGINT, SIG_DFL);
         signal(SIGTERM, SIG_DFL);
-        /* Two start-up costs that buy a run on one host nothing, unless the
-         * user chose otherwise: hwloc's discovery of I/O devices (mpirun
-         * and every rank read each PCI device's config space) and PMIx's
+        /* A process group of its own, so that a Ctrl-C at the terminal
+         * reaches concbench alone, which passes it on once the ranks can
+         * take it (mpirun would kill the job at once), and the job can be
+         * ended as a whole. Its stdin is /dev/null: a background group
+         * that read the terminal would be stopped (mpirun forwards stdin
+         * to rank 0, and no rank reads it). */
+        setpgid(0, 0);
+        int null = open("/dev/null", O_RDONLY);
+        if (null > STDIN_FILENO) {
+            dup2(null, STDIN_FILENO);
+            close(null);
+        }
+        /* Start-up costs that buy a run on one host nothing, unless the user
+         * chose otherwise: hwloc's discovery of I/O devices (mpirun and
+         * every rank read each PCI device's config space) and PMIx's
          * shared-memory store of the job's data (zeroed pages in every
-         * process). Together 15 % of a 4-rank run here (0.68 -> 0.58 s);
-         * no message takes another path. */
-        setenv("HWLOC_COMPONENTS", "-linuxio,-pci", 0);
+         * process), together 15 % of a 4-rank run here (0.68 -> 0.58 s);
+         * and hwloc's GL probe, which opens X displays :0, :1, ... and,
+         * finding no socket, tries TCP to "localhost": in a root with no
+         * /etc/hosts (a bare Debian made by mmdebstrap) each is a DNS
+         * lookup, 10 s apiece where no DNS answers. No message takes
+         * another path. */
+        setenv("HWLOC_COMPONENTS", "-linuxio,-pci,-gl", 0);
         setenv("PMIX_MCA_gds", "hash", 0);
         execvp("mpirun", args);
         fprintf(stderr, "concbench: mpi: cannot start mpirun: %s (make installs openmpi-bin)\n",
@@ -296,27 +349,58 @@ static int mpi_launch(int argc, char **argv, unsigned *workers)
         fprintf(stderr, "concbench: mpi: fork: %s\n", strerror(errno));
         return 2;
     }
-    /* Wait for mpirun. A stop request is passed on at once when the ranks
-     * are ready for it; before that (they are still starting), as soon as
-     * they are, or with SIGTERM to mpirun if they never get there. */
-    int      status = 0, sent = 0;
-    uint64_t asked = 0;
+    setpgid(pid, pid); /* as the child does: whichever runs first */
+    pid_t guard_pid = fork();
+    if (guard_pid == 0)
+        guard(parent, pid, ready);
+    /* Wait for mpirun, passing a stop request on to the ranks once every
+     * one of them can take it (rank 0 says so). Until then they are still
+     * starting: given READY_WAIT for it, the job is ended instead (nothing
+     * has run, and the run reports every task interrupted). Ranks that
+     * were asked but have not ended after RANKS_STOP (one wedged, or deep
+     * in a long task) are ended too. Ending is SIGTERM to mpirun, which
+     * stops its ranks, then after TERM_GRACE SIGKILL to the whole process
+     * group: every wait here has a deadline. */
+    enum { RUNNING, PASSED_ON, TERMINATED, KILLED } stage = RUNNING;
+    int      status = 0, before_ready = 0;
+    uint64_t since  = 0, started = clock_ns();
     for (;;) {
         pid_t got = waitpid(pid, &status, WNOHANG);
         if (got == pid || (got < 0 && errno != EINTR))
             break;
-        if (forwarded && !sent) {
-            asked = asked ? asked : clock_ns();
+        uint64_t now = clock_ns();
+        if (forwarded && stage == RUNNING) {
+            since = since ? since : now;
             if (access(ready, F_OK) == 0) {
                 kill(pid, forwarded == SIGINT ? SIGUSR1 : SIGUSR2);
-                sent = 1;
-            } else if (clock_ns() - asked > 5000000000u) {
+                stage = PASSED_ON, since = now;
+            } else if (now - since > READY_WAIT_NS) {
+                launch_wait_s = (double)(now - started) / 1e9;
+                fprintf(stderr,
+                        "concbench: mpi: stopped while the ranks were starting (%.1f s in): "
+                        "ending mpirun; no task ran\n",
+                        launch_wait_s);
                 kill(pid, SIGTERM);
-                sent = 1;
+                stage = TERMINATED, since = now, before_ready = 1;
             }
+        } else if (stage == PASSED_ON && now - since > RANKS_STOP_NS) {
+            fprintf(stderr,
+                    "concbench: mpi: the ranks have not stopped %d s after the request: "
+                    "ending mpirun and its ranks\n",
+                    (int)(RANKS_STOP_NS / 1000000000u));
+            kill(pid, SIGTERM);
+            stage = TERMINATED, since = now;
+        } else if (stage == TERMINATED && now - since > TERM_GRACE_NS) {
+            kill(-pid, SIGKILL);
+            stage = KILLED;
         }
-        struct timespec ts = {0, 5000000}; /* 5 ms */
-        nanosleep(&ts, NULL);
+        pause_ms(5);
+    }
+    if (stage >= TERMINATED) /* a rank mpirun left behind goes with the group */
+        kill(-pid, SIGKILL);
+    if (guard_pid > 0) {
+        kill(guard_pid, SIGKILL);
+        waitpid(guard_pid, NULL, 0);
     }
     char status_file[96];
     int  code = -1;
@@ -331,6 +415,8 @@ static int mpi_launch(int argc, char **argv, unsigned *workers)
     unlink(ready);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
+    if (before_ready)
+        return LAUNCH_STOPPED(forwarded);
     if (forwarded)
         return 128 + forwarded;
     if (WIFSIGNALED(status))
@@ -495,6 +581,12 @@ static int mpi_run(const struct strategy_run *r)
 {
     int initialized = 0, rank = 0, size = 0;
     MPI_Initialized(&initialized);
+    if (!initialized && exec_stopping() && launch_wait_s >= 0) {
+        /* The launcher ended the job while its ranks started: no task ran,
+         * so every one is reported interrupted. */
+        stats_set(r->stats, "mpi_start_s", launch_wait_s, NULL);
+        return 0;
+    }
     if (!initialized)
         return errc(-EINVAL, r->err, r->errsz, "MPI is not started (mpi runs through its launch)");
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

@@ -114,6 +114,11 @@ void stats_set_text(struct stats *s, const char *name, const char *text);
  * result belongs to another process, so the runner exits 0 quietly. */
 #define STRATEGY_HELPER 1
 
+/* launch's answer for a stop (signal sig) that came before its processes
+ * could take it; LAUNCH_STOP_SIGNAL gives sig back. */
+#define LAUNCH_STOPPED(sig)    (-256 - (sig))
+#define LAUNCH_STOP_SIGNAL(rc) ((rc) <= LAUNCH_STOPPED(0) ? -256 - (rc) : 0)
+
 /* ------------------------------------------------------------------ */
 /* The strategy.                                                       */
 /* ------------------------------------------------------------------ */
@@ -193,7 +198,12 @@ struct strategy {
     /* Optional, called before anything is set up, with the run command's
      * arguments: a strategy whose workers are started by a launcher (mpi:
      * mpirun) starts it here and returns its exit status, or returns -1 to
-     * run in this process (it may then set *workers: the ranks it found). */
+     * run in this process (it may then set *workers: the ranks it found),
+     * or LAUNCH_STOPPED(sig) when a stop request (signal sig) came before
+     * its processes could take one and it ended them: the run then sets up,
+     * takes the stop and calls .run, which reports every task interrupted
+     * (nothing ran), so the summary and --output are written as after any
+     * stop. */
     int (*launch)(int argc, char **argv, unsigned *workers);
 };
 
