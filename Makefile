@@ -22,8 +22,10 @@ PACKAGES = build-essential cmake pkg-config libcurl4-openssl-dev libcjson-dev \
            ninja-build
 
 # What only the tests use: a browser to open the HTML report in, man to
-# render the man page.
-TEST_PACKAGES = chromium man-db python3-pil iproute2
+# render the man page, Pillow to decode the served images, ip for the
+# network namespaces, httpx and tqdm for the ports of Fluent Python's
+# flags2 clients.
+TEST_PACKAGES = chromium man-db python3-pil iproute2 python3-httpx python3-tqdm
 FUZZ_PACKAGES = clang libclang-rt-14-dev
 PERF_PACKAGES = wrk nginx-light libnginx-mod-http-echo strace
 PERF_ROUNDS  ?= 5

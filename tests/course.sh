@@ -4,7 +4,9 @@
 # parameters) against `concbench serve`, only the base URL changed: the
 # imgur downloader sequential, on Pool(8) and on 8 threads and a Queue;
 # the flags downloader sequential, with executor.map and with submit +
-# as_completed; Spotify's 20 albums with as_completed; notebook 4's 120
+# as_completed; Fluent Python 2e's flags2 clients (httpx: sequential,
+# a thread pool, asyncio), 404s counted "not found"; Spotify's 20 albums
+# with as_completed; notebook 4's 120
 # pages with one session, 5 threads and asyncio. What they save is
 # byte-identical to what the server serves, every image decodes as its
 # type, a missing token gets 401, and concbench itself downloads and
@@ -71,6 +73,20 @@ for how in sequential map futures; do
         jqe --argjson n $want '.downloaded == $n and (.saved | length) == $n' "$SCRATCH/r.json"
     # shellcheck disable=SC2046
     expect "flags $how: every GIF byte-identical to the server's" same_as_served $(jq -r '.saved[]' "$SCRATCH/r.json")
+done
+# Fluent Python 2e's flags2 clients (httpx): the 20 codes and BA..BZ, each
+# code the server lists downloaded, the others "not found", no error.
+jq -r '.data[].link | capture("/flags/(?<cc>[a-z]{2})/[a-z]{2}[.]gif$").cc | ascii_upcase' \
+    "$SCRATCH/course.json" | sort -u >"$SCRATCH/served-codes.txt"
+for how in sequential threadpool asyncio; do
+    "$PY" "$HERE/course/notebooks.py" flags2-$how "$BASE" "$SCRATCH/flags2-$how" >"$SCRATCH/r.json" 2>"$SCRATCH/r.err"
+    expect "flags2 $how: ran ($(tail -1 "$SCRATCH/r.err" | tr '\r' '\n' | tail -1))" test $? -eq 0
+    found=$(jq -r '.codes[]' "$SCRATCH/r.json" | sort | comm -12 - "$SCRATCH/served-codes.txt" | wc -l)
+    expect "flags2 $how: the $found codes served downloaded, the rest not found, no error" \
+        jqe --argjson n "$found" '.downloaded == $n and (.saved | length) == $n and $n >= 30
+            and .not_found == (.codes | length) - $n and .errors == 0' "$SCRATCH/r.json"
+    # shellcheck disable=SC2046
+    expect "flags2 $how: every GIF byte-identical to the server's" same_as_served $(jq -r '.saved[]' "$SCRATCH/r.json")
 done
 code=$(curl -s -o /dev/null -w '%{http_code}' "$BASE/flags/zz/zz.gif")
 expect "an unknown country code: 404 ($code)" test "$code" = 404

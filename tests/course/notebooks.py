@@ -10,6 +10,7 @@ check against the server's own bodies.
 
   imgur-sequential, imgur-pool, imgur-queue   notebook 3 (and 5's Pool(8))
   flags-sequential, flags-map, flags-futures  notebook 2
+  flags2-sequential, flags2-threadpool, flags2-asyncio   Fluent Python 2e's flags2 (httpx)
   spotify                                     notebook 1
   pages-sequential, pages-threads, pages-asyncio   notebook 4's 120 pages
 """
@@ -123,6 +124,88 @@ def flags(base, out, how):
     return {"downloaded": len(done), "saved": sorted(os.path.join(out, f) for f in os.listdir(out))}
 
 
+# ---- Fluent Python 2e, chapter 20: flags2 with httpx --------------------------
+# The 20 most populous countries and every code BA..BZ (the book's default
+# and its `b` argument: 9 of those are no country), sequential, 30 threads
+# with submit + as_completed, and asyncio with a Semaphore(5); httpx.get
+# with timeout 3.1 and redirects followed, raise_for_status, a 404 counted
+# "not found" and any other error counted an error, a tqdm bar over the
+# completions.
+
+def flags2_get(client, base, cc):
+    url = f"{base}/{cc}/{cc}.gif".lower()
+    resp = client.get(url, timeout=3.1, follow_redirects=True)
+    resp.raise_for_status()
+    return resp.content
+
+
+def flags2_one(httpx, base, out, cc):
+    """'ok' or 'not found' for one code; other HTTP errors raise."""
+    try:
+        image = flags2_get(httpx, base, cc)
+    except httpx.HTTPStatusError as exc:
+        if exc.response.status_code == 404:
+            return "not found"
+        raise
+    save_flag(image, f"{cc}.gif", out)
+    return "ok"
+
+
+def flags2(base, out, how):
+    import httpx
+    import tqdm
+    from collections import Counter
+    os.makedirs(out, exist_ok=True)
+    base = base + "/flags"
+    codes = sorted(set(CC_LIST) | {"B" + c for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"})
+    counts = Counter()
+
+    def tally(outcome):
+        try:
+            counts[outcome()] += 1
+        except httpx.HTTPError:  # a status other than 404, or no reply
+            counts["error"] += 1
+
+    if how == "sequential":
+        for cc in tqdm.tqdm(codes, file=sys.stderr):
+            tally(lambda: flags2_one(httpx, base, out, cc))
+    elif how == "threadpool":
+        with futures.ThreadPoolExecutor(max_workers=30) as executor:
+            to_do = [executor.submit(flags2_one, httpx, base, out, cc) for cc in codes]
+            for future in tqdm.tqdm(futures.as_completed(to_do), total=len(codes), file=sys.stderr):
+                tally(future.result)
+    else:
+        async def get(client, cc):
+            url = f"{base}/{cc}/{cc}.gif".lower()
+            resp = await client.get(url, timeout=3.1, follow_redirects=True)
+            resp.raise_for_status()
+            return resp.content
+
+        async def one(client, cc, semaphore):
+            try:
+                async with semaphore:
+                    image = await get(client, cc)
+            except httpx.HTTPStatusError as exc:
+                if exc.response.status_code == 404:
+                    return "not found"
+                raise
+            await asyncio.to_thread(save_flag, image, f"{cc}.gif", out)
+            return "ok"
+
+        async def supervisor():
+            semaphore = asyncio.Semaphore(5)
+            async with httpx.AsyncClient() as client:
+                to_do = [one(client, cc, semaphore) for cc in codes]
+                for coro in tqdm.tqdm(asyncio.as_completed(to_do), total=len(codes), file=sys.stderr):
+                    try:
+                        counts[await coro] += 1
+                    except httpx.HTTPError:
+                        counts["error"] += 1
+        asyncio.run(supervisor())
+    return {"codes": codes, "downloaded": counts["ok"], "not_found": counts["not found"],
+            "errors": counts["error"], "saved": sorted(os.path.join(out, f) for f in os.listdir(out))}
+
+
 # ---- notebook 1: Spotify's albums ---------------------------------------------
 
 def spotify(base, out, how):
@@ -191,7 +274,7 @@ def main():
         sys.exit(__doc__)
     program, base, out = sys.argv[1:]
     family, how = program.split("-", 1) if "-" in program else (program, "")
-    run = {"imgur": imgur, "flags": flags, "spotify": spotify, "pages": pages}[family]
+    run = {"imgur": imgur, "flags": flags, "flags2": flags2, "spotify": spotify, "pages": pages}[family]
     print(json.dumps(run(base.rstrip("/"), out, how)))
 
 
