@@ -57,7 +57,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+# socketserver.TCPServer, not http.server.HTTPServer: HTTPServer looks up its
+# address's name (socket.getfqdn), which in a root with no /etc/hosts waits
+# on DNS, 10 s and more where no DNS server answers.
+class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
 
 

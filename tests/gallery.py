@@ -62,7 +62,7 @@ def main():
                 return self.reply(200, body(self.path, sizes[self.path]))
             return self.reply(404, b"")
 
-    class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):  # not HTTPServer: see bodies.py
         daemon_threads = True
         allow_reuse_address = True
 

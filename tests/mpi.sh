@@ -17,7 +17,9 @@ if ! "$CONCBENCH" list --names strategies | grep -qx mpi; then
     finish
     exit $?
 fi
-MPIRUN=(mpirun --oversubscribe --bind-to none)
+# Without hwloc's GL probe, as concbench's own launches: in a root with no
+# /etc/hosts it waits on DNS for every X display it tries (see mpi_bare.sh).
+MPIRUN=(env "HWLOC_COMPONENTS=${HWLOC_COMPONENTS:--gl}" mpirun --oversubscribe --bind-to none)
 
 # --- under mpirun ---------------------------------------------------------------
 start_server --files 30 --delay-ms 10

@@ -63,6 +63,7 @@ expect "the root is bare: localhost does not resolve, and asking DNS waits unans
 
 # --- a self-launched run needs no name ---------------------------------------------
 before=$(queries)
+unset HWLOC_COMPONENTS # the launcher's own choice, not the environment's
 timeout 120 "$CONCBENCH" run --workload cpu --strategy mpi --workers 2 --n 200000 --json \
     >"$SCRATCH/cpu.json" 2>"$SCRATCH/cpu.err"
 rc=$?

@@ -32,10 +32,10 @@ start_server --files 6
 mkdir -p "$SCRATCH/bare"
 curl -s "$URL/index.json" | jq '{data: [.data[] | {link}]}' >"$SCRATCH/bare/index.json"
 "$PY" -c '
-import http.server, functools, sys
+import http.server, functools, socketserver, sys
 h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
 h.log_message = lambda *a: None
-s = http.server.HTTPServer(("127.0.0.1", 0), h)
+s = socketserver.TCPServer(("127.0.0.1", 0), h)  # HTTPServer would look up the name
 print(s.server_address[1], flush=True)
 s.timeout = 60
 for _ in range(40):
