@@ -68,6 +68,14 @@ die() { echo "bench: $*" >&2; exit 2; }
 for tool in hyperfine gnuplot jq "$PY3"; do
     command -v $tool >/dev/null || die "$tool is missing (make deps installs it)"
 done
+# curl's version, asked once here, outside every timed run: `curl --version`
+# makes libcurl ask OpenLDAP for its version, and OpenLDAP looks this
+# host's name up first (10 s where no DNS server answers, as in a root with
+# no /etc/hosts), which curl_parallel.py's timed runs would otherwise pay.
+if [ -z "${CB_CURL_VERSION:-}" ] && command -v curl >/dev/null; then
+    CB_CURL_VERSION=$(curl --version | awk 'NR == 1 { print $2 }')
+    export CB_CURL_VERSION
+fi
 for v in FILES DELAY_MS RUNS WARMUP BAR_WORKERS; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, not '${!v}'"
 done
