@@ -12,10 +12,8 @@
 #  - A rank killed mid-run: the run fails, the message names it, no hang.
 . "$(dirname "$0")/lib.sh"
 if ! "$CONCBENCH" list --names strategies | grep -qx mpi; then
-    echo "mpi: not in this build (the sanitizer builds leave it out)"
-    expect "this build says why mpi is missing" "$CONCBENCH" info
-    finish
-    exit $?
+    echo "skipped: mpi is not in this build (the sanitizer builds leave it out)"
+    exit 77
 fi
 # Without hwloc's GL probe, as concbench's own launches: in a root with no
 # /etc/hosts it waits on DNS for every X display it tries (see mpi_bare.sh).
