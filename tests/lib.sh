@@ -12,11 +12,13 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 SCRATCH=$(mktemp -d "${TMPDIR:-/tmp}/concbench-test.XXXXXX")
 SERVER_PID=""
+STATIC_PID=""
 FAILS=0
 PASSES=0
 
 cleanup() {
     stop_server
+    stop_static
     rm -rf "$SCRATCH"
 }
 trap cleanup EXIT INT TERM
@@ -45,6 +47,39 @@ stop_server() {
         kill "$SERVER_PID" 2>/dev/null
         wait "$SERVER_PID" 2>/dev/null
         SERVER_PID=""
+    fi
+}
+
+# start_static DIR [REQUESTS]: serve DIR's files as they are (no index of
+# the server's own, no sizes or checksums: an outside server as many are)
+# on a port of its own, for at most REQUESTS requests (default 200); set
+# STATIC (its base URL) and STATIC_PID.
+start_static() {
+    local port="$SCRATCH/static.port" py=python3
+    [ -x /usr/bin/python3 ] && py=/usr/bin/python3
+    stop_static
+    rm -f "$port"
+    "$py" -c '
+import http.server, functools, socketserver, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+h.log_message = lambda *a: None
+s = socketserver.TCPServer(("127.0.0.1", 0), h)  # HTTPServer would look up the name
+print(s.server_address[1], flush=True)
+s.timeout = 60
+for _ in range(int(sys.argv[2])):
+    s.handle_request()
+' "$1" "${2:-200}" >"$port" 2>/dev/null &
+    STATIC_PID=$!
+    for _ in $(seq 1 100); do [ -s "$port" ] && break; sleep 0.05; done
+    [ -s "$port" ] || { echo "the static server did not start"; exit 1; }
+    STATIC="http://127.0.0.1:$(cat "$port")"
+}
+
+stop_static() {
+    if [ -n "$STATIC_PID" ]; then
+        kill "$STATIC_PID" 2>/dev/null
+        wait "$STATIC_PID" 2>/dev/null
+        STATIC_PID=""
     fi
 }
 

@@ -31,19 +31,8 @@ DOWNLOADERS="download_sequential download_threads download_procs download_asynci
 start_server --files 6
 mkdir -p "$SCRATCH/bare"
 curl -s "$URL/index.json" | jq '{data: [.data[] | {link}]}' >"$SCRATCH/bare/index.json"
-"$PY" -c '
-import http.server, functools, socketserver, sys
-h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
-h.log_message = lambda *a: None
-s = socketserver.TCPServer(("127.0.0.1", 0), h)  # HTTPServer would look up the name
-print(s.server_address[1], flush=True)
-s.timeout = 60
-for _ in range(40):
-    s.handle_request()
-' "$SCRATCH/bare" >"$SCRATCH/bare.port" 2>/dev/null &
-BARE_PID=$!
-for _ in $(seq 1 100); do [ -s "$SCRATCH/bare.port" ] && break; sleep 0.05; done
-BARE="http://127.0.0.1:$(cat "$SCRATCH/bare.port")/index.json"
+start_static "$SCRATCH/bare" 40
+BARE="$STATIC/index.json"
 for prog in $DOWNLOADERS; do
     w=2
     [ $prog = download_sequential ] && w=1
@@ -57,8 +46,7 @@ done
 "$PY" "$P/download_asyncio.py" --url "$BARE" --out "$SCRATCH/bare-unb" --output "$SCRATCH/unb.json" >/dev/null 2>&1
 expect "download_asyncio with no --workers: every transfer at once" \
     jqe '.workers == 6 and (.workers_from | test("every task"))' "$SCRATCH/unb.json"
-kill "$BARE_PID" 2>/dev/null
-wait "$BARE_PID" 2>/dev/null
+stop_static
 
 # --- notebook 5: Process start/join, getpid/getppid ---------------------------
 "$PY" "$P/process_join.py" --json >"$SCRATCH/join.json"
