@@ -10,8 +10,9 @@
 #   - the server's descriptors are back to where they started, and its
 #     RSS stays flat across rounds;
 # and at the end, that the server saw exactly one request per attempt the
-# runs report (index fetches + tasks + retries): nothing lost, nothing
-# invented. Stops starting rounds after SOAK_SECONDS (default 240).
+# runs report (index fetches, one per mpi rank, + tasks + retries):
+# nothing lost, nothing invented. Stops starting rounds after SOAK_SECONDS
+# (default 240).
 #
 # Environment: ROUNDS (default 8), SOAK_SECONDS, FILES (default 120).
 set -u
@@ -22,6 +23,10 @@ FILES=${FILES:-120}
 WORKERS=8
 TIMEOUT_MS=300
 FAULTS=(--error-rate 0.1 --not-found-rate 0.05 --reset-rate 0.1 --stall-ms 400 --stall-rate 0.07)
+
+# Open MPI's documented switches for running as root, for this soak's own
+# mpi runs only, as make bench (concbench run never sets them itself).
+[ "$(id -u)" -eq 0 ] && export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/concbench-soak.XXXXXX")
 server=""
@@ -77,8 +82,10 @@ for round in $(seq 1 "$ROUNDS"); do
                 fail "$what: exit $rc: $(head -c 300 "$work/r.err")"
                 continue
             fi
-            read -r tasks ok failed retries kinds before after < <(jq -r \
-                '[.tasks, .ok, .failed, .retries, ([.errors[]] | add), .open_fds.before, .open_fds.after] | @tsv' \
+            # Every mpi rank reads the index itself (stats.ranks of them).
+            read -r tasks ok failed retries kinds before after readers < <(jq -r \
+                '[.tasks, .ok, .failed, .retries, ([.errors[]] | add), .open_fds.before, .open_fds.after,
+                  (.stats.ranks // 1)] | @tsv' \
                 "$work/r.json")
             [ $((ok + failed)) -eq "$tasks" ] || fail "$what: ok $ok + failed $failed != tasks $tasks"
             [ "$kinds" -eq "$failed" ] || fail "$what: failures by kind add up to $kinds, not $failed"
@@ -91,7 +98,7 @@ for round in $(seq 1 "$ROUNDS"); do
             if [ $rc -ne $((failed > 0 ? 1 : 0)) ]; then
                 fail "$what: exit $rc with $failed failed"
             fi
-            attempts=$((attempts + 1 + tasks + retries)) # the index, then every attempt
+            attempts=$((attempts + readers + tasks + retries)) # the index, then every attempt
             r_ok=$((r_ok + ok)) r_failed=$((r_failed + failed)) r_retries=$((r_retries + retries))
             r_runs=$((r_runs + 1))
         done
