@@ -415,7 +415,8 @@ static void print_summary(const struct run *r)
         }
         if (cJSON_IsNumber(lat))
             printf(" whole task %.3f ms", lat->valuedouble);
-        printf(" (each from its transfer's start)\n");
+        printf(" (each from its transfer's start; connected over the transfers that opened a "
+               "connection)\n");
     }
     if (rep->retries)
         printf("  %zu transfer%s retried\n", rep->retries, rep->retries == 1 ? "" : "s");

@@ -143,7 +143,8 @@ def lesson_io(run):
                        f"transfer's start): name looked up at {ph['name_lookup']:.3f} ms, connected "
                        f"at {ph['connect']:.3f} ms, first byte at {ph['first_byte']:.3f} ms; a "
                        f"first byte far past the server's delay is a wait in the server's queue "
-                       f"or the client's.")
+                       f"or the client's. The connect median is over the transfers that opened a "
+                       f"connection (a reused one has none), so it can exceed the first byte's.")
     if far:
         out.append(f"Against expectation in this run's medians, for {names(far)}: never within 1.5x of the bound in "
                    f"this run, so the lesson did not hold for {'it' if len(far) == 1 else 'them'}.")

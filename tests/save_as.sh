@@ -51,6 +51,10 @@ expect "phases_ms: connected before the first byte, the first byte after the 30 
     jqe '.phases_ms.connect < .phases_ms.first_byte and .phases_ms.first_byte >= 30' "$SCRATCH/ph.json"
 expect "every task of the trace has its first byte" \
     test "$(jq '[.traceEvents[] | select(.cat == "task" and .args.first_byte_ms != null)] | length' "$SCRATCH/t.json")" -eq 6
+# 3 threads, each with its own kept-alive connection: 3 connects at most.
+expect "only the tasks that opened a connection have a connect time" \
+    jqe '[.traceEvents[] | select(.cat == "task" and .args.connect_ms != null)] | length | . >= 1 and . <= 3' "$SCRATCH/t.json"
 "$CONCBENCH" run --workload io --strategy threads --workers 3 --url "$URL/index.json" --discard >"$SCRATCH/ph.txt"
-expect "the summary has the phases' medians" grep -q 'phases, median: .*first byte [0-9.]* ms' "$SCRATCH/ph.txt"
+expect "the summary has the phases' medians, and says what connect's is over" \
+    grep -q 'phases, median: .*first byte [0-9.]* ms.*connected over the transfers that opened a connection' "$SCRATCH/ph.txt"
 finish
