@@ -436,16 +436,16 @@ PLOT_PID=""
 ln -sfn "$STAMP" "$RESULTS_DIR/latest"
 
 # A point counts as failed when it did not verify, unless failing is its
-# lesson (the race) and it failed the way it should.
-bad=$(jq '[.results[] | select(.ok_point != true)] | length' "$OUT/results.json")
+# lesson (the race) and it failed the way it should; one that ran clean but
+# that nothing could check (an index without sizes or checksums) is
+# unverified, not failed (merge.py's verdict decides both).
+read -r points bad unverified < <(jq -r \
+    '.results | [length, (map(select(.ok_point != true)) | length), (map(select(.unverified)) | length)] | @tsv' \
+    "$OUT/results.json")
 contradicted=""
 [ -f "$OUT/lessons.json" ] &&
     contradicted=$(jq -r '[.lessons[] | select(.verdict == "contradicted") | .id] | join(", ")' "$OUT/lessons.json")
-# One that ran clean but that nothing could check (an index without sizes
-# or checksums: a URL list) is not failed, and not verified either.
-unverified=$(jq '[.results[] | select(.ok_point == true and .verified != true and .expected_fail != true)] | length' \
-    "$OUT/results.json")
-say "done: $OUT ($(jq '.results | length' "$OUT/results.json") points, $bad failed$(
+say "done: $OUT ($points points, $bad failed$(
     [ "$unverified" -gt 0 ] && echo ", $unverified ran but could not be verified: the index gave no sizes or checksums"))"
 say "open $RESULTS_DIR/latest/index.html; the report: $RESULTS_DIR/latest/REPORT.md"
 [ -n "$contradicted" ] && say "CONTRADICTED: $contradicted (the numbers here say the opposite of the course: REPORT.md says why)"

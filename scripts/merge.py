@@ -157,6 +157,9 @@ def verdict(p, samples, codes, runs):
     clean = complete and all(c == 0 for c in codes) and \
         all(s.get("failed", 1) == 0 and not s.get("wrong") for s in samples)
     p["ok_point"] = bool(clean or p["expected_fail"])
+    # Ran clean, but nothing could check it (an index without sizes or
+    # checksums: a URL list): not failed, not verified either.
+    p["unverified"] = p["ok_point"] and not p["verified"] and not p["expected_fail"]
     p["wrong_runs"] = sum(1 for s in samples if s.get("wrong"))
 
 
@@ -350,7 +353,7 @@ def summary_row(p, cols):
     elif p["verified"]:
         cells.append("yes")
     else:
-        cells.append("ran, unverifiable" if p["ok_point"] else "**NO**")
+        cells.append("ran, unverifiable" if p["unverified"] else "**NO**")
     return "| " + " | ".join(cells) + " |"
 
 

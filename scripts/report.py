@@ -496,7 +496,7 @@ def lesson_cpython(run):
     out = [f"## 7. The course's own programs: CPython {ver}, real GIL", "",
            "The course's downloaders and sums (scripts/python/), run by hyperfine in the same "
            "rounds as the strategies, on the same server and files, each verified like them" +
-           (" where the index lets anything be verified." if any(unverifiable(p) for p in run.others)
+           (" where the index lets anything be verified." if any(p.get("unverified") for p in run.others)
             else ".")]
     mine = [p for p in run.others if p["workload"] == "io"]
     c_io = [p for p in run.points if p["workload"] == "io"]
@@ -680,14 +680,8 @@ def lessons(run_dir):
     return out + [""]
 
 
-def unverifiable(p):
-    """A point that ran clean but that nothing could check (a URL list, an
-    index without sizes or checksums): not failed, not verified either."""
-    return p.get("ok_point") and not p.get("verified") and not p.get("expected_fail")
-
-
 def unverified(run):
-    pts = [p for p in run.points + run.others if unverifiable(p)]
+    pts = [p for p in run.points + run.others if p.get("unverified")]
     if not pts:
         return []
     n = len(run.points) + len(run.others)
